@@ -1,0 +1,76 @@
+// `npm run sfn-local -- [--port N] [--state FILE] [--time-scale X] [--faults SPEC] [--no-throttling] [--seed N]`
+// Prints the endpoint URL as the first stdout line (scripts read it), then runs until SIGINT/SIGTERM.
+
+import { startSfnLocal, SfnLocalOptions } from "./server";
+import { parseFaultSpec } from "./faults";
+
+const USAGE =
+  "usage: sfn-local [--port N] [--state FILE] [--time-scale X] [--faults SPEC] [--no-throttling] [--seed N] [--account ID]";
+
+/** Pure: argv in, options out; throws with the flag, the value received and the usage on bad input. */
+export function parseArgs(argv: readonly string[]): SfnLocalOptions {
+  const opts: SfnLocalOptions = {};
+  const num = (flag: string, v: string | undefined, int: boolean): number => {
+    const n = Number(v);
+    if (v === undefined || v.trim() === "" || !Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) {
+      throw new Error(`${flag} needs a non-negative ${int ? "integer" : "number"}. Received: '${v}'\n${USAGE}`);
+    }
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case "--port": opts.port = num(flag, value(), true); break;
+      case "--state": opts.stateFile = value(); break;
+      case "--time-scale": {
+        opts.timeScale = num(flag, value(), false);
+        if (opts.timeScale === 0) throw new Error(`--time-scale must be > 0. Received: '0'\n${USAGE}`);
+        break;
+      }
+      case "--faults": opts.faults = parseFaultSpec(value() ?? ""); break;
+      case "--no-throttling": opts.throttling = false; break;
+      case "--seed": opts.seed = num(flag, value(), true); break;
+      case "--account": opts.accountId = value(); break;
+      case "-h":
+      case "--help": process.stdout.write(USAGE + "\n"); process.exit(0);
+      default: throw new Error(`unknown argument '${a}'\n${USAGE}`);
+    }
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  let opts: SfnLocalOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`sfn-local: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+  const local = await startSfnLocal(opts);
+  process.stdout.write(`${local.url}\n`);
+  const snap = local.snapshot();
+  process.stderr.write(
+    `sfn-local: listening on ${local.url} (seed ${snap.seed}, throttling ${snap.throttling ? "on" : "off"}` +
+      `${opts.stateFile ? `, state ${opts.stateFile}` : ""}); admin routes under ${local.url}/__sfn-local/\n`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`sfn-local: ${signal}, stopping\n`);
+    await local.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`sfn-local: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+}

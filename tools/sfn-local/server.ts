@@ -1,0 +1,307 @@
+// The HTTP shell around the pure store: AWS JSON 1.0 on 127.0.0.1, SigV4 presence check, token buckets,
+// fault injection, the call log, the stale-read window and the optional state file. Node's http only.
+
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
+import * as path from "path";
+import { TokenBuckets } from "./buckets";
+import {
+  INCOMPLETE_SIGNATURE, INTERNAL_FAILURE, MISSING_AUTH, SERIALIZATION, SERVICE_UNAVAILABLE, SfnError, THROTTLING,
+  UNKNOWN_OPERATION, errorType, errorTypeHeader,
+} from "./errors";
+import { FaultCounters, FaultSpec, decideFault, normalizeFaultSpec } from "./faults";
+import { Random, mulberry32 } from "./rng";
+import { OPERATIONS, READ_OPERATIONS, SfnStore, StoreDeps, StoreResult, StoreState, emptyState } from "./store";
+
+export interface SfnLocalOptions {
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+  /** Persist state to this JSON file after each mutating call and reload it at start. @default in memory */
+  stateFile?: string;
+  /** Token buckets refill this many times faster than real time. @default 1 */
+  timeScale?: number;
+  /** AWS's per-operation token buckets. @default true */
+  throttling?: boolean;
+  /** Faults to inject from the start. @default none */
+  faults?: FaultSpec | string;
+  /** Seed of the PRNG behind faults and weighted routing. @default random (see snapshot().seed) */
+  seed?: number;
+  /** @default "123456789012" */
+  accountId?: string;
+}
+
+export interface CallLogEntry {
+  seq: number;
+  /** Epoch ms when the request arrived. */
+  time: number;
+  operation: string;
+  params: any;
+  /** "ok" | AWS error code | "fault:<kind>" (fault:drop, fault:5xx, fault:throttle). */
+  outcome: string;
+  /** HTTP status sent; 0 when the connection was dropped. */
+  status: number;
+  requestId: string;
+  region?: string;
+  /** Faults injected into this call, including ones that do not change the outcome (latency:NNms). */
+  injected?: string[];
+}
+
+export interface SfnLocal {
+  url: string;
+  port: number;
+  calls(): CallLogEntry[];
+  clearCalls(): void;
+  setFaults(spec: FaultSpec | string | undefined): void;
+  setThrottling(on: boolean): void;
+  snapshot(): any;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+export const ADMIN_PREFIX = "/__sfn-local/";
+const TARGET_PREFIX = "AWSStepFunctions.";
+const CREDENTIAL_RE = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,]+)\/([^/\s,]+)\/aws4_request/;
+const JSON_CT = "application/x-amz-json-1.0";
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Reads a state file; a missing file is an empty state, a corrupt one is an error worth stopping for. */
+export function loadStateFile(file: string): StoreState {
+  if (!fs.existsSync(file)) return emptyState();
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  if (!parsed || parsed.format !== 1) {
+    throw new Error(`sfn-local: state file '${file}' is not a format-1 state (format: ${parsed?.format}); delete it or point --state elsewhere`);
+  }
+  return parsed as StoreState;
+}
+
+/** Writes to a temp file and renames it, so a crash never leaves half a state file. */
+export function writeStateFile(file: string, state: StoreState): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(state));
+  fs.renameSync(tmp, file);
+}
+
+export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLocal> {
+  const accountId = opts.accountId ?? DEFAULT_ACCOUNT_ID;
+  let seed = opts.seed ?? (Math.floor(Math.random() * 2 ** 31) >>> 0);
+  let rng: Random = mulberry32(seed);
+  let faults: FaultSpec = {};
+  const counters: FaultCounters = { next5xx: 0, nextDrop: 0 };
+  let throttling = opts.throttling ?? true;
+  const buckets = new TokenBuckets(() => performance.now(), opts.timeScale ?? 1);
+  let calls: CallLogEntry[] = [];
+  let callSeq = 0;
+  /** The state before the latest write, served to reads until `until` (eventual consistency). */
+  let stale: { state: StoreState; until: number } | undefined;
+
+  const deps: StoreDeps = { accountId, now: () => Date.now(), random: () => rng(), newId: () => randomUUID() };
+  const store = new SfnStore(deps, opts.stateFile ? loadStateFile(opts.stateFile) : undefined);
+  const persist = () => {
+    if (opts.stateFile) writeStateFile(opts.stateFile, store.snapshot());
+  };
+
+  const setFaults = (spec: FaultSpec | string | undefined) => {
+    faults = normalizeFaultSpec(spec);
+    counters.next5xx = faults.next5xx ?? 0;
+    counters.nextDrop = faults.nextDrop ?? 0;
+    if (faults.seed !== undefined) {
+      seed = faults.seed;
+      rng = mulberry32(seed);
+    }
+    if (!faults.staleMs) stale = undefined;
+  };
+  setFaults(opts.faults);
+  if (opts.seed !== undefined && faults.seed === undefined) rng = mulberry32(opts.seed);
+
+  const send = (res: http.ServerResponse, status: number, body: unknown, requestId: string, extra: Record<string, string> = {}) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      "Content-Type": JSON_CT,
+      "Content-Length": Buffer.byteLength(text),
+      "x-amzn-RequestId": requestId,
+      ...extra,
+    });
+    res.end(text);
+  };
+  const sendError = (res: http.ServerResponse, e: SfnError, requestId: string) =>
+    send(res, e.status, { __type: errorType(e), message: e.message }, requestId, { "x-amzn-ErrorType": errorTypeHeader(e) });
+
+  const runStore = (operation: string, params: unknown, region: string): StoreResult => {
+    const now = Date.now();
+    if (stale && now >= stale.until) stale = undefined;
+    if (READ_OPERATIONS.has(operation)) {
+      // A throwaway store over the old state: reads are pure, so nothing leaks back.
+      return stale ? new SfnStore(deps, stale.state).handle(operation, params, { region }) : store.handle(operation, params, { region });
+    }
+    const before = faults.staleMs ? store.snapshot() : undefined;
+    const result = store.handle(operation, params, { region });
+    if (result.kind === "ok" && result.mutated) {
+      if (before && faults.staleMs) stale = { state: before, until: Date.now() + faults.staleMs };
+      persist();
+    }
+    return result;
+  };
+
+  const handleAws = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const time = Date.now();
+    const requestId = randomUUID();
+    const raw = await readBody(req);
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
+    let params: any;
+    let parseFailed = false;
+    try {
+      params = raw.trim() === "" ? {} : JSON.parse(raw);
+    } catch {
+      parseFailed = true;
+      params = raw;
+    }
+    const auth = String(req.headers.authorization ?? "");
+    const cred = CREDENTIAL_RE.exec(auth);
+    const entry: CallLogEntry = { seq: ++callSeq, time, operation, params, outcome: "ok", status: 200, requestId };
+    if (cred) entry.region = cred[3];
+    calls.push(entry);
+    const fail = (e: SfnError, outcome = e.code) => {
+      entry.outcome = outcome;
+      entry.status = e.status;
+      sendError(res, e, requestId);
+    };
+
+    if (auth === "") return fail(MISSING_AUTH);
+    if (!cred) return fail(INCOMPLETE_SIGNATURE);
+    if (!target.startsWith(TARGET_PREFIX) || !(OPERATIONS as readonly string[]).includes(operation)) {
+      return fail(UNKNOWN_OPERATION);
+    }
+
+    const fault = decideFault(faults, counters, operation, rng);
+    if (fault.latencyMs > 0) {
+      (entry.injected ??= []).push(`latency:${fault.latencyMs}ms`);
+      await sleep(fault.latencyMs);
+    }
+    if (fault.kind) (entry.injected ??= []).push(fault.kind);
+    if (fault.kind === "drop") {
+      entry.outcome = "fault:drop";
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === "5xx") return fail(fault.status === 503 ? SERVICE_UNAVAILABLE : INTERNAL_FAILURE, "fault:5xx");
+    if (fault.kind === "throttle") return fail(THROTTLING, "fault:throttle");
+
+    if (throttling && !buckets.take(`${accountId}|${cred[3]}`, operation)) return fail(THROTTLING);
+    if (parseFailed || typeof params !== "object" || params === null || Array.isArray(params)) return fail(SERIALIZATION);
+
+    const result = runStore(operation, params, cred[3]);
+    if (result.kind === "error") return fail(result);
+    send(res, 200, result.body, requestId);
+  };
+
+  const api: SfnLocal = {
+    url: "",
+    port: 0,
+    calls: () => calls.map((c) => ({ ...c })),
+    clearCalls: () => {
+      calls = [];
+    },
+    setFaults,
+    setThrottling: (on: boolean) => {
+      throttling = on;
+      if (on) buckets.reset();
+    },
+    snapshot: () => ({ ...store.snapshot(), seed, faults, throttling }),
+    reset: () => {
+      store.reset();
+      stale = undefined;
+      buckets.reset();
+      persist();
+    },
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      persist();
+    },
+  };
+
+  const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const id = randomUUID();
+    const route = (req.url ?? "").split("?")[0].slice(ADMIN_PREFIX.length);
+    const raw = await readBody(req);
+    const answer = (status: number, body: unknown) => send(res, status, body, id);
+    try {
+      switch (`${req.method} ${route}`) {
+        case "GET calls": return answer(200, api.calls());
+        case "DELETE calls": api.clearCalls(); return answer(200, {});
+        case "GET state": return answer(200, api.snapshot());
+        case "DELETE state":
+        case "POST reset": api.reset(); return answer(200, {});
+        case "GET faults": return answer(200, { faults, counters, seed });
+        case "DELETE faults": setFaults(undefined); return answer(200, { faults });
+        case "POST faults": {
+          // JSON object (a FaultSpec), JSON {"spec": "..."} or the compact text grammar.
+          let spec: FaultSpec | string;
+          try {
+            const j = JSON.parse(raw);
+            spec = typeof j === "string" ? j : typeof j?.spec === "string" ? j.spec : j;
+          } catch {
+            spec = raw;
+          }
+          setFaults(spec);
+          return answer(200, { faults, seed });
+        }
+        case "POST throttling": {
+          const j = JSON.parse(raw || "{}");
+          if (typeof j.enabled !== "boolean") {
+            return answer(400, { message: `Body must be {"enabled": true|false}. Received: ${raw}` });
+          }
+          api.setThrottling(j.enabled);
+          return answer(200, { throttling });
+        }
+        case "GET health": return answer(200, { ok: true });
+        default:
+          return answer(404, { message: `Unknown admin route '${req.method} ${ADMIN_PREFIX}${route}'. Known: GET|DELETE calls, GET|DELETE state, POST reset, GET|POST|DELETE faults, POST throttling, GET health` });
+      }
+    } catch (e) {
+      return answer(400, { message: (e as Error).message });
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const isAdmin = (req.url ?? "").startsWith(ADMIN_PREFIX);
+    const work = isAdmin ? handleAdmin(req, res) : handleAws(req, res);
+    work.catch((e) => {
+      if (!res.headersSent && !res.destroyed) {
+        sendError(res, { ...INTERNAL_FAILURE, message: String((e as Error)?.message ?? e) }, randomUUID());
+      }
+    });
+  });
+  // Keep-alive sockets from SDK clients must not hold stop() open.
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  api.port = port;
+  api.url = `http://127.0.0.1:${port}`;
+  persist();
+  return api;
+}
