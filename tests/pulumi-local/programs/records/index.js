@@ -1,0 +1,29 @@
+// Declares records from the stack config `resources`: a JSON list of
+// { name, key?, value?, tag?, component?, parent?, dependsOn?, secret?, opts?, props? }.
+const pulumi = require("@pulumi/pulumi");
+const { Record } = require("./provider");
+
+const config = new pulumi.Config();
+const specs = JSON.parse(config.get("resources") || "[]");
+const made = {};
+for (const spec of specs) {
+    const opts = { ...(spec.opts || {}) };
+    if (spec.dependsOn) opts.dependsOn = spec.dependsOn.map((n) => made[n]);
+    if (spec.parent) opts.parent = made[spec.parent];
+    if (spec.component) {
+        made[spec.name] = new pulumi.ComponentResource("test:index:Group", spec.name, {}, opts);
+        continue;
+    }
+    const props = { key: spec.key || spec.name, value: spec.value || "v1", ...(spec.props || {}) };
+    if (spec.tag !== undefined) props.tag = spec.tag;
+    if (spec.secret) props.secretValue = config.requireSecret(spec.secret);
+    if (spec.valueFrom) props.value = made[spec.valueFrom].recordId;
+    made[spec.name] = new Record(spec.name, props, opts);
+}
+
+const values = {};
+for (const [name, r] of Object.entries(made)) if (r.value) values[name] = r.value;
+module.exports = { values };
+if (config.get("plain") !== undefined) module.exports.plain = config.get("plain");
+if (new pulumi.Config("other").get("k") !== undefined) module.exports.other = new pulumi.Config("other").get("k");
+if (config.getSecret("password") !== undefined) module.exports.password = config.getSecret("password");

@@ -1,0 +1,98 @@
+// A trivial dynamic provider for the local engine's tests: records live in `$RECORDS_DIR/records.json`,
+// every call is appended to `$RECORDS_DIR/calls.log`, and inputs ask it to fail on demand.
+// Only builtins are required, inside the methods, so the serialized text stays self-contained.
+const pulumi = require("@pulumi/pulumi");
+
+const recordsProvider = {
+    async configure(req) {
+        globalThis.__recordsProbe = req.config.get("probe") || "";
+        globalThis.__recordsRegion = req.config.get("aws:region") || "";
+        globalThis.__recordsToken = req.config.get("token") || "";
+    },
+    async check(olds, news) {
+        const failures = [];
+        if (news.value === "invalid") failures.push({ property: "value", reason: "must not be \"invalid\"; pick another value" });
+        return { inputs: news, failures };
+    },
+    async diff(id, olds, news) {
+        if (news.diffUnknown) return {};
+        const watched = ["key", "value", "tag", "secretValue"];
+        const changed = watched.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        const replaces = changed.filter((k) => k === "key");
+        return { changes: changed.length > 0, replaces, deleteBeforeReplace: !!news.providerDeleteFirst };
+    },
+    async create(inputs) {
+        const fs = require("fs");
+        const path = require("path");
+        const dir = process.env.RECORDS_DIR;
+        const load = () => (fs.existsSync(path.join(dir, "records.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "records.json"), "utf8")) : {});
+        const log = (line) => fs.appendFileSync(path.join(dir, "calls.log"), line + "\n");
+        log(`create ${inputs.key}`);
+        if (inputs.hang) {
+            fs.writeFileSync(path.join(dir, "hanging"), inputs.key);
+            await new Promise(() => setInterval(() => undefined, 1000));
+        }
+        if (inputs.failCreate) throw new Error(`create of ${inputs.key} refused on demand`);
+        const records = load();
+        if (records[inputs.key]) throw new Error(`record ${inputs.key} already exists`);
+        const id = `rec-${inputs.key}`;
+        records[inputs.key] = { value: inputs.value, tag: inputs.tag || "" };
+        fs.writeFileSync(path.join(dir, "records.json"), JSON.stringify(records));
+        const outs = { ...inputs, recordId: id, probe: globalThis.__recordsProbe, region: globalThis.__recordsRegion };
+        delete outs.__provider;
+        if (inputs.partialCreate) {
+            const err = new Error(`record ${inputs.key} created but did not become ready`);
+            err.id = id;
+            err.properties = outs;
+            err.reasons = ["not ready"];
+            throw err;
+        }
+        return { id, outs };
+    },
+    async read(id, props) {
+        const fs = require("fs");
+        const path = require("path");
+        const dir = process.env.RECORDS_DIR;
+        fs.appendFileSync(path.join(dir, "calls.log"), `read ${props.key}\n`);
+        const file = path.join(dir, "records.json");
+        const records = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+        const rec = records[props.key];
+        if (!rec) return { id: "", props: {} };
+        const outs = { ...props, value: rec.value };
+        delete outs.__provider;
+        return { id, props: outs };
+    },
+    async update(id, olds, news) {
+        const fs = require("fs");
+        const path = require("path");
+        const dir = process.env.RECORDS_DIR;
+        fs.appendFileSync(path.join(dir, "calls.log"), `update ${news.key}\n`);
+        if (news.failUpdate) throw new Error(`update of ${news.key} refused on demand`);
+        const file = path.join(dir, "records.json");
+        const records = JSON.parse(fs.readFileSync(file, "utf8"));
+        records[news.key] = { value: news.value, tag: news.tag || "" };
+        fs.writeFileSync(file, JSON.stringify(records));
+        const outs = { ...olds, ...news, recordId: id };
+        delete outs.__provider;
+        return { outs };
+    },
+    async delete(id, props) {
+        const fs = require("fs");
+        const path = require("path");
+        const dir = process.env.RECORDS_DIR;
+        fs.appendFileSync(path.join(dir, "calls.log"), `delete ${props.key}\n`);
+        if (props.failDelete) throw new Error(`delete of ${props.key} refused on demand`);
+        const file = path.join(dir, "records.json");
+        const records = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+        delete records[props.key];
+        fs.writeFileSync(file, JSON.stringify(records));
+    },
+};
+
+class Record extends pulumi.dynamic.Resource {
+    constructor(name, props, opts) {
+        super(recordsProvider, name, { ...props, recordId: undefined, probe: undefined, region: undefined }, opts, "records", "Record");
+    }
+}
+
+module.exports = { Record, recordsProvider };
