@@ -306,7 +306,7 @@ describe("sfn-local contract (real SDK over HTTP)", function () {
       const m = await machine(2);
       const a = await sfn.send(new CreateStateMachineAliasCommand({ name: "canary", routingConfiguration: route([m.v[0], 90], [m.v[1], 10]) }));
       const N = 2000;
-      const batch = 50;
+      const batch = 200;
       for (let i = 0; i < N; i += batch) {
         await Promise.all(Array.from({ length: batch }, () => sfn.send(new StartExecutionCommand({ stateMachineArn: a.stateMachineAliasArn }))));
       }
