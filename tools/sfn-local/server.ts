@@ -109,8 +109,10 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
 
   const deps: StoreDeps = { accountId, now: () => Date.now(), random: () => rng(), newId: () => randomUUID() };
   const store = new SfnStore(deps, opts.stateFile ? loadStateFile(opts.stateFile) : undefined);
+  let stopped = false;
   const persist = () => {
-    if (opts.stateFile) writeStateFile(opts.stateFile, store.snapshot());
+    // A handler still sleeping on injected latency may finish after stop(); the file is final by then.
+    if (opts.stateFile && !stopped) writeStateFile(opts.stateFile, store.snapshot());
   };
 
   const setFaults = (spec: FaultSpec | string | undefined) => {
@@ -234,6 +236,7 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
         server.closeAllConnections();
       });
       persist();
+      stopped = true;
     },
   };
 
