@@ -142,6 +142,18 @@ describe("sfn-local store (pure)", () => {
   });
 });
 
+describe("sfn-local ARNs", () => {
+  it("uses the partition of the region (aws-cn, aws-us-gov) and routes to versions in it", () => {
+    const { store } = newStore();
+    for (const [region, partition] of [["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"], ["eu-west-1", "aws"]]) {
+      const c = okBody(store.handle("CreateStateMachine", { name: "p", definition: definition(), roleArn: ROLE, publish: true }, { region }));
+      assert.strictEqual(c.stateMachineVersionArn, `arn:${partition}:states:${region}:123456789012:stateMachine:p:1`);
+      const a = okBody(store.handle("CreateStateMachineAlias", { name: "live", routingConfiguration: [{ stateMachineVersionArn: c.stateMachineVersionArn, weight: 100 }] }, ctx));
+      assert.strictEqual(a.stateMachineAliasArn, `${c.stateMachineArn}:live`);
+    }
+  });
+});
+
 describe("sfn-local pure helpers", () => {
   it("pickWeighted never picks a zero weight", () => {
     const r = mulberry32(3);
