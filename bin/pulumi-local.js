@@ -1,12 +1,24 @@
 #!/usr/bin/env node
-// The local engine's CLI: the compiled copy when `npm run build` made one, else the TypeScript source
-// through ts-node (transpile-only, so no build step is needed).
+// The local engine's CLI: the compiled copy when `npm run build` made one that is not older than the
+// sources, else the TypeScript source through ts-node (transpile-only, so no build step is needed).
 const fs = require("fs");
 const path = require("path");
-const compiled = path.join(__dirname, "..", "dist", "tools", "pulumi-local", "cli.js");
-if (fs.existsSync(compiled)) {
+const root = path.join(__dirname, "..");
+const sources = path.join(root, "tools", "pulumi-local");
+const compiled = path.join(root, "dist", "tools", "pulumi-local", "cli.js");
+
+function compiledIsCurrent() {
+    if (!fs.existsSync(compiled)) return false;
+    if (!fs.existsSync(sources)) return true;
+    const built = fs.statSync(compiled).mtimeMs;
+    return fs.readdirSync(sources)
+        .filter((f) => f.endsWith(".ts"))
+        .every((f) => fs.statSync(path.join(sources, f)).mtimeMs <= built);
+}
+
+if (compiledIsCurrent()) {
     require(compiled).runCli();
 } else {
-    require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-    require("../tools/pulumi-local/cli.ts").runCli();
+    require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+    require(path.join(sources, "cli.ts")).runCli();
 }

@@ -86,6 +86,9 @@ export class Deployment {
     private queue: Promise<unknown> = Promise.resolve();
     private lastWritten?: string;
     private stackUrn = "";
+    /** Set at the first failed step: like the engine, stop the program and take no further steps. */
+    private cancelled = false;
+    private program?: import("child_process").ChildProcess;
 
     constructor(private readonly opts: RunOptions) {
         this.preview = opts.command === "preview";
@@ -183,6 +186,7 @@ export class Deployment {
         const custom: boolean = req.getCustom();
         const urn = this.urnOf(type, name, parent);
         return this.enqueue(async () => {
+            if (this.cancelled) throw new StepFailure("not updated: the update was stopped by an earlier failure");
             const dependencies: string[] = req.getDependenciesList();
             const blocked = [...dependencies, parent].find((d) => d && this.failed.has(d));
             if (blocked) {
@@ -207,7 +211,21 @@ export class Deployment {
                 this.failed.add(urn);
                 throw e instanceof StepFailure ? e : new StepFailure(e?.message ?? String(e));
             }
+        }).catch((e) => {
+            this.cancel();
+            throw e;
         });
+    }
+
+    /**
+     * Stops the deployment after a failed step, as the engine cancels the language host: no later step
+     * runs (so no dependant is touched), and the program is ended once it got its answer. (Left running,
+     * the SDK would keep formatting the rejected outputs of the failed resource.)
+     */
+    private cancel(): void {
+        if (this.cancelled) return;
+        this.cancelled = true;
+        setTimeout(() => this.program?.kill("SIGKILL"), 200);
     }
 
     private registerComponent(
@@ -491,7 +509,7 @@ export class Deployment {
             ok, exitCode: ok ? 0 : 1, steps: this.steps, summary, outputs,
             error: ok ? undefined : this.errors.join("\n"), diagnostics: this.diagnostics,
         };
-        const stdout = renderReport({ ...partial, command: this.opts.command, stack: this.stack, elapsedMs });
+        const stdout = renderReport({ ...partial, command: this.opts.command, stack: this.stack, elapsedMs, rawOutputs: this.outputs });
         return { ...partial, stdout };
     }
 
@@ -586,6 +604,7 @@ export class Deployment {
             const env: NodeJS.ProcessEnv = { ...this.env };
             if (this.isTypeScript()) env.PULUMI_NODEJS_TYPESCRIPT = "true";
             const child = spawn(process.execPath, args, { cwd: this.project.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+            this.program = child;
             const collect = (prefix: string) => (chunk: Buffer) => {
                 for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) this.diagnostics.push(prefix + line);
             };
@@ -596,7 +615,7 @@ export class Deployment {
                 child.on("exit", (c, sig) => resolve(c ?? (sig ? 128 : 1)));
             });
             await this.queue;
-            if (code !== 0) {
+            if (code !== 0 || this.cancelled) {
                 if (this.errors.length === 0) {
                     const logged = this.diagnostics.filter((d) => d.startsWith("error: "));
                     this.errors.push(`the program failed (exit code ${code})` +

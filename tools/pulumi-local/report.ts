@@ -21,7 +21,9 @@ function stepLine(s: StepRecord, preview: boolean): string {
     return parts.join(" ");
 }
 
-export function renderReport(r: Omit<RunResult, "stdout"> & { command: string; stack: string; elapsedMs: number }): string {
+export function renderReport(
+    r: Omit<RunResult, "stdout"> & { command: string; stack: string; elapsedMs: number; rawOutputs: Record<string, any> },
+): string {
     const preview = r.command === "preview";
     const title: Record<string, string> = {
         preview: "Previewing update", up: "Updating", refresh: "Refreshing", destroy: "Destroying",
@@ -32,10 +34,10 @@ export function renderReport(r: Omit<RunResult, "stdout"> & { command: string; s
         lines.push("", "Diagnostics:");
         for (const d of r.diagnostics) lines.push(`    ${d}`);
     }
-    const keys = Object.keys(r.outputs);
+    const keys = Object.keys(r.rawOutputs);
     if (keys.length) {
         lines.push("", "Outputs:");
-        for (const k of keys) lines.push(`    ${k}: ${display(r.outputs[k])}`);
+        for (const k of keys) lines.push(`    ${k}: ${display(r.rawOutputs[k])}`);
     }
     const words = preview ? FUTURE : PAST;
     const counts = ["create", "update", "replace", "delete", "same"]

@@ -14,6 +14,10 @@ for (const spec of specs) {
         made[spec.name] = new pulumi.ComponentResource("test:index:Group", spec.name, {}, opts);
         continue;
     }
+    if (spec.customType) {
+        made[spec.name] = new pulumi.CustomResource(spec.customType, spec.name, {}, opts);
+        continue;
+    }
     const props = { key: spec.key || spec.name, value: spec.value || "v1", ...(spec.props || {}) };
     if (spec.tag !== undefined) props.tag = spec.tag;
     if (spec.secret) props.secretValue = config.requireSecret(spec.secret);
