@@ -1,0 +1,126 @@
+import { parse as parseArn } from "@aws-sdk/util-arn-parser";
+import { partition as partitionOfRegion } from "@aws-sdk/core/client";
+import { VERSION_ARN_MAX_LENGTH } from "./rules";
+
+/** A state machine version, as named by its ARN. */
+export interface VersionRef {
+    readonly partition: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly stateMachineName: string;
+    readonly version: number;
+    /** The unqualified state machine ARN the version belongs to. */
+    readonly stateMachineArn: string;
+}
+
+export type ArnProblem =
+    | { kind: "not-a-string" }
+    | { kind: "too-long" }
+    | { kind: "malformed"; detail: string }
+    | { kind: "wrong-service"; service: string }
+    | { kind: "state-machine"; stateMachineArn: string }
+    | { kind: "alias"; stateMachineArn: string; aliasName: string }
+    | { kind: "other-resource"; resourceType: string }
+    | { kind: "partition-mismatch"; partition: string; region: string; expected: string };
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: ArnProblem };
+
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT_PATTERN = /^\d{12}$/;
+const VERSION_PATTERN = /^[1-9]\d{0,9}$/;
+// State machine names: 1-80 characters, none of them a separator of ARN parts.
+const STATE_MACHINE_NAME_PATTERN = /^[^:\s]{1,80}$/;
+
+interface QualifiedResource {
+    partition: string;
+    region: string;
+    accountId: string;
+    stateMachineName: string;
+    stateMachineArn: string;
+    /** What follows the state machine name: a version number, an alias name, or nothing. */
+    qualifier?: string;
+}
+
+/** Splits a `states` ARN whose resource is `stateMachine:<name>[:<qualifier>]`. */
+function parseStateMachineResource(arn: unknown): ParseResult<QualifiedResource> {
+    if (typeof arn !== "string") return { ok: false, problem: { kind: "not-a-string" } };
+    if (arn.length > VERSION_ARN_MAX_LENGTH) return { ok: false, problem: { kind: "too-long" } };
+    let parsed;
+    try {
+        parsed = parseArn(arn);
+    } catch {
+        return { ok: false, problem: { kind: "malformed", detail: "it is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>)" } };
+    }
+    const { partition, service, region, accountId, resource } = parsed;
+    if (service !== "states") return { ok: false, problem: { kind: "wrong-service", service } };
+    if (!REGION_PATTERN.test(region)) return { ok: false, problem: { kind: "malformed", detail: `its region '${region}' is not a region name like us-east-1` } };
+    if (!ACCOUNT_PATTERN.test(accountId)) return { ok: false, problem: { kind: "malformed", detail: `its account '${accountId}' is not a 12-digit account id` } };
+    const expected = partitionOfRegion(region).name;
+    if (expected !== partition) return { ok: false, problem: { kind: "partition-mismatch", partition, region, expected } };
+    const parts = resource.split(":");
+    if (parts[0] !== "stateMachine") return { ok: false, problem: { kind: "other-resource", resourceType: parts[0] } };
+    const stateMachineName = parts[1] ?? "";
+    if (!STATE_MACHINE_NAME_PATTERN.test(stateMachineName) || parts.length > 3) {
+        return { ok: false, problem: { kind: "malformed", detail: `its resource '${resource}' is not stateMachine:<name>[:<version>]` } };
+    }
+    const stateMachineArn = `arn:${partition}:states:${region}:${accountId}:stateMachine:${stateMachineName}`;
+    return { ok: true, value: { partition, region, accountId, stateMachineName, stateMachineArn, qualifier: parts[2] } };
+}
+
+/** Parses a state machine *version* ARN; anything else (unqualified, alias, other resources) is a problem. */
+export function parseVersionArn(arn: unknown): ParseResult<VersionRef> {
+    const r = parseStateMachineResource(arn);
+    if (!r.ok) return r;
+    const { qualifier, ...rest } = r.value;
+    if (qualifier === undefined) return { ok: false, problem: { kind: "state-machine", stateMachineArn: rest.stateMachineArn } };
+    if (!VERSION_PATTERN.test(qualifier)) {
+        return { ok: false, problem: { kind: "alias", stateMachineArn: rest.stateMachineArn, aliasName: qualifier } };
+    }
+    return { ok: true, value: { ...rest, version: Number(qualifier) } };
+}
+
+/** The region and state machine of an alias ARN (`<state machine ARN>:<alias name>`), e.g. a resource id. */
+export function parseAliasArn(arn: string): { region: string; stateMachineArn: string; aliasName: string } {
+    const r = parseStateMachineResource(arn);
+    if (!r.ok || r.value.qualifier === undefined || VERSION_PATTERN.test(r.value.qualifier)) {
+        throw new Error(`'${arn}' is not a state machine alias ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>:<alias>)`);
+    }
+    return { region: r.value.region, stateMachineArn: r.value.stateMachineArn, aliasName: r.value.qualifier };
+}
+
+/** The alias ARN AWS assigns: the state machine ARN qualified by the alias name. */
+export function aliasArnOf(stateMachineArn: string, aliasName: string): string {
+    return `${stateMachineArn}:${aliasName}`;
+}
+
+/** The expected form, for messages. */
+export const VERSION_ARN_FORM = "arn:<partition>:states:<region>:<account>:stateMachine:<name>:<version number>";
+
+/** A sentence that says what is wrong with a version ARN and how to fix it. */
+export function describeArnProblem(problem: ArnProblem): string {
+    switch (problem.kind) {
+        case "not-a-string":
+            return `it must be a string of the form ${VERSION_ARN_FORM}`;
+        case "too-long":
+            return `it is longer than ${VERSION_ARN_MAX_LENGTH} characters, AWS's limit`;
+        case "malformed":
+            return `${problem.detail}; expected ${VERSION_ARN_FORM}`;
+        case "wrong-service":
+            return `it names a '${problem.service}' resource, not a Step Functions one; expected ${VERSION_ARN_FORM}`;
+        case "other-resource":
+            return `it names a Step Functions '${problem.resourceType}', not a state machine version; expected ${VERSION_ARN_FORM}`;
+        case "partition-mismatch":
+            return `its partition '${problem.partition}' does not match its region '${problem.region}' (which is in '${problem.expected}'); write arn:${problem.expected}:states:${problem.region}:...`;
+        case "state-machine":
+            return (
+                `it is an unqualified state machine ARN, but an alias routes to published versions: ` +
+                `publish one (publish: true on aws.sfn.StateMachine gives stateMachineVersionArn, or PublishStateMachineVersion) ` +
+                `and use ${problem.stateMachineArn}:<version number>`
+            );
+        case "alias":
+            return (
+                `it is an alias ARN ('${problem.aliasName}' of ${problem.stateMachineArn}), but an alias cannot route to another alias; ` +
+                `use a version ARN, ${problem.stateMachineArn}:<version number>`
+            );
+    }
+}

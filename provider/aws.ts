@@ -1,0 +1,170 @@
+/**
+ * The AWS calls, and nothing else: one function per Step Functions operation the provider uses, a client
+ * per region and endpoint per plugin process, and AWS errors turned into errors that keep AWS's name,
+ * message and request id and say which alias they concern.
+ */
+import type { SFNClient, SFNClientConfig } from "@aws-sdk/client-sfn";
+import { RoutingEntry } from "./types";
+import { AliasUpdate } from "./plan";
+
+/** Where and as whom to call AWS, beyond what the SDK finds itself (environment, profiles, SSO...). */
+export interface AwsSettings {
+    /** An explicit Step Functions endpoint (stack config `aws:endpoints`); else the SDK's own resolution,
+     * which honours `AWS_ENDPOINT_URL_SFN` and `AWS_ENDPOINT_URL`. */
+    readonly endpoint?: string;
+    readonly profile?: string;
+    readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+}
+
+/**
+ * Attempts per call. Alias writes refill at 1 per second after a burst of 100: adaptive mode's client-side
+ * rate limiter slows the sending rate to what AWS grants, and these attempts (with the SDK's backoff, capped
+ * at 20 s) give a throttled call about three minutes to get through.
+ */
+export const MAX_ATTEMPTS = 15;
+
+// Per plugin process, filled at run time by configure: empty when the provider is serialized, so no
+// setting or credential can be captured into `__provider` or state.
+const session: { settings: AwsSettings; clients: Record<string, SFNClient> } = { settings: {}, clients: {} };
+
+export function configureAws(settings: AwsSettings): void {
+    session.settings = settings;
+    session.clients = {};
+}
+
+/** The SDK, loaded when first needed: a module-level import would be captured when the provider is serialized. */
+function sdk(): typeof import("@aws-sdk/client-sfn") {
+    return require("@aws-sdk/client-sfn");
+}
+
+export function clientFor(region: string): SFNClient {
+    const { endpoint, profile, credentials } = session.settings;
+    const key = `${region}|${endpoint ?? ""}`;
+    let client = session.clients[key];
+    if (!client) {
+        const config: SFNClientConfig = { region, retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS };
+        if (endpoint) config.endpoint = endpoint;
+        if (profile) config.profile = profile;
+        if (credentials) config.credentials = { ...credentials };
+        client = new (sdk().SFNClient)(config);
+        session.clients[key] = client;
+    }
+    return client;
+}
+
+/** An AWS failure, as the user sees it: AWS's error name kept as `name`, with the request id. */
+export interface AwsError extends Error {
+    readonly awsName: string;
+    readonly requestId?: string;
+    readonly operation: string;
+    readonly cause: unknown;
+}
+
+export function isAwsError(e: unknown, awsName: string): boolean {
+    return typeof e === "object" && e !== null && (e as { awsName?: string }).awsName === awsName;
+}
+
+function awsError(operation: string, subject: string, e: unknown): AwsError {
+    const raw = e as { name?: string; message?: string; $metadata?: { requestId?: string; attempts?: number } };
+    const awsName = raw?.name ?? "Error";
+    const requestId = raw?.$metadata?.requestId;
+    const attempts = raw?.$metadata?.attempts;
+    const message =
+        `${operation} for ${subject} failed: ${awsName}: ${raw?.message ?? String(e)}` +
+        (requestId ? ` (request id ${requestId}` + (attempts && attempts > 1 ? `, after ${attempts} attempts)` : ")") : "");
+    const error = new Error(message) as Error & { awsName: string; requestId?: string; operation: string; cause: unknown };
+    error.name = awsName;
+    error.awsName = awsName;
+    error.requestId = requestId;
+    error.operation = operation;
+    error.cause = e;
+    return error;
+}
+
+async function send<T>(region: string, operation: string, subject: string, command: unknown): Promise<T> {
+    try {
+        return (await clientFor(region).send(command as never)) as T;
+    } catch (e) {
+        throw awsError(operation, subject, e);
+    }
+}
+
+function iso(date: Date | undefined): string {
+    return (date ?? new Date()).toISOString();
+}
+
+export interface CreateAliasRequest {
+    readonly name: string;
+    readonly description?: string;
+    readonly routingConfiguration: readonly RoutingEntry[];
+}
+
+export async function createAlias(region: string, req: CreateAliasRequest): Promise<{ arn: string; creationDate: string }> {
+    const input = {
+        name: req.name,
+        routingConfiguration: req.routingConfiguration.map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
+        ...(req.description ? { description: req.description } : {}),
+    };
+    const out = await send<{ stateMachineAliasArn?: string; creationDate?: Date }>(
+        region,
+        "CreateStateMachineAlias",
+        `alias '${req.name}'`,
+        new (sdk().CreateStateMachineAliasCommand)(input),
+    );
+    return { arn: out.stateMachineAliasArn as string, creationDate: iso(out.creationDate) };
+}
+
+export async function updateAlias(region: string, arn: string, update: AliasUpdate): Promise<{ updateDate: string }> {
+    const out = await send<{ updateDate?: Date }>(
+        region,
+        "UpdateStateMachineAlias",
+        arn,
+        new (sdk().UpdateStateMachineAliasCommand)({ stateMachineAliasArn: arn, ...update }),
+    );
+    return { updateDate: iso(out.updateDate) };
+}
+
+export interface LiveAlias {
+    readonly arn: string;
+    readonly name: string;
+    readonly description?: string;
+    readonly routingConfiguration: RoutingEntry[];
+    readonly creationDate: string;
+    readonly updateDate: string;
+}
+
+/** The alias as AWS has it, or undefined when it does not exist (or its state machine does not). */
+export async function describeAlias(region: string, arn: string): Promise<LiveAlias | undefined> {
+    let out;
+    try {
+        out = await send<{
+            stateMachineAliasArn?: string;
+            name?: string;
+            description?: string;
+            routingConfiguration?: { stateMachineVersionArn?: string; weight?: number }[];
+            creationDate?: Date;
+            updateDate?: Date;
+        }>(region, "DescribeStateMachineAlias", arn, new (sdk().DescribeStateMachineAliasCommand)({ stateMachineAliasArn: arn }));
+    } catch (e) {
+        if (isAwsError(e, "ResourceNotFound")) return undefined;
+        throw e;
+    }
+    return {
+        arn: out.stateMachineAliasArn ?? arn,
+        name: out.name as string,
+        ...(out.description ? { description: out.description } : {}),
+        routingConfiguration: (out.routingConfiguration ?? []).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn as string, weight: r.weight as number })),
+        creationDate: iso(out.creationDate),
+        updateDate: iso(out.updateDate ?? out.creationDate),
+    };
+}
+
+/** Deletes the alias; one that is already gone counts as deleted. */
+export async function deleteAlias(region: string, arn: string): Promise<void> {
+    try {
+        await send(region, "DeleteStateMachineAlias", arn, new (sdk().DeleteStateMachineAliasCommand)({ stateMachineAliasArn: arn }));
+    } catch (e) {
+        if (isAwsError(e, "ResourceNotFound")) return;
+        throw e;
+    }
+}

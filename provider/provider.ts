@@ -1,0 +1,151 @@
+/**
+ * The Pulumi dynamic provider: thin glue between the engine's calls and the pure rules (check, diff,
+ * plan) and the AWS calls (aws.ts). Imports of @pulumi/pulumi are types only, so the serialized provider
+ * needs nothing of Pulumi at run time.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { aliasArnOf, parseAliasArn, parseVersionArn } from "./arn";
+import { configureAws, createAlias, deleteAlias, describeAlias, isAwsError, LiveAlias, updateAlias } from "./aws";
+import { checkAlias } from "./check";
+import { settingsFromConfig } from "./config";
+import { diffAlias, stateMachineOf } from "./diff";
+import { planUpdate, UpdateStep } from "./plan";
+import { AliasInputs, AliasOutputs, RoutingEntry } from "./types";
+
+type Props = Record<string, unknown>;
+
+/** The inputs without the engine's `__provider`. */
+function desiredOf(inputs: Props): AliasInputs {
+    return {
+        name: inputs.name as string,
+        ...(inputs.description !== undefined ? { description: inputs.description as string } : {}),
+        routingConfiguration: (inputs.routingConfiguration as RoutingEntry[]).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
+        ...(inputs.adoptExisting !== undefined ? { adoptExisting: inputs.adoptExisting as boolean } : {}),
+    };
+}
+
+/** Outputs echo the inputs and add what AWS assigned; no key is ever undefined (the engine refuses it). */
+function outputsOf(desired: AliasInputs, assigned: Pick<AliasOutputs, "arn" | "stateMachineArn" | "creationDate" | "updateDate">): AliasOutputs {
+    return { ...desired, ...assigned };
+}
+
+function regionAndMachineOf(routing: readonly RoutingEntry[]): { region: string; stateMachineArn: string } {
+    const parsed = parseVersionArn(routing[0]?.stateMachineVersionArn);
+    // check refuses such inputs before they get here; this guards direct use of the provider.
+    if (!parsed.ok) throw new Error(`routingConfiguration[0].stateMachineVersionArn is not a state machine version ARN; run check first.`);
+    return { region: parsed.value.region, stateMachineArn: parsed.value.stateMachineArn };
+}
+
+/** Runs a plan's UpdateStateMachineAlias calls in order; returns the last update date (or undefined if none). */
+async function applyPlan(region: string, arn: string, steps: UpdateStep[]): Promise<string | undefined> {
+    let updateDate: string | undefined;
+    for (const step of steps) updateDate = (await updateAlias(region, arn, step.update)).updateDate;
+    return updateDate;
+}
+
+/** ConflictException on create: an alias of that name exists with another configuration. */
+async function adopt(region: string, stateMachineArn: string, desired: AliasInputs, conflict: unknown): Promise<AliasOutputs> {
+    const arn = aliasArnOf(stateMachineArn, desired.name);
+    const live: LiveAlias | undefined = await describeAlias(region, arn);
+    if (!live) throw conflict; // deleted in between: report what AWS said
+    let updateDate: string | undefined;
+    try {
+        updateDate = await applyPlan(region, arn, planUpdate(live, desired));
+    } catch (e) {
+        // The alias exists: hand it to the engine as partly created, so it is managed (and fixed by the next
+        // up) rather than forgotten.
+        const partial = e as Error & { id?: string; properties?: Props };
+        partial.id = arn;
+        partial.properties = outputsOf({ ...desired, ...(live.description !== undefined ? { description: live.description } : {}), routingConfiguration: live.routingConfiguration }, {
+            arn,
+            stateMachineArn,
+            creationDate: live.creationDate,
+            updateDate: live.updateDate,
+        }) as unknown as Props;
+        throw partial;
+    }
+    return outputsOf(desired, { arn, stateMachineArn, creationDate: live.creationDate, updateDate: updateDate ?? live.updateDate });
+}
+
+export const stateMachineAliasProvider: dynamic.ResourceProvider = {
+    async configure(req: dynamic.ConfigureRequest): Promise<void> {
+        configureAws(settingsFromConfig((key) => req.config.get(key)));
+    },
+
+    async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+        const { inputs, failures } = checkAlias(olds ?? {}, news);
+        return failures.length > 0 ? { inputs, failures } : { inputs };
+    },
+
+    async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+        const { changes, replaces } = diffAlias(olds, news);
+        return { changes, replaces };
+    },
+
+    async create(inputs: Props): Promise<dynamic.CreateResult> {
+        const desired = desiredOf(inputs);
+        const { region, stateMachineArn } = regionAndMachineOf(desired.routingConfiguration);
+        let outs: AliasOutputs;
+        try {
+            const created = await createAlias(region, desired);
+            outs = outputsOf(desired, { arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
+        } catch (e) {
+            if (!isAwsError(e, "ConflictException")) throw e;
+            if (!desired.adoptExisting) {
+                (e as Error).message =
+                    `An alias named '${desired.name}' already exists for ${stateMachineArn} with a different description or routing. ` +
+                    `Set adoptExisting: true to take it over (it is updated to this configuration), or choose another name. ` +
+                    `AWS said: ${(e as Error).message}`;
+                throw e;
+            }
+            outs = await adopt(region, stateMachineArn, desired, e);
+        }
+        return { id: outs.arn, outs };
+    },
+
+    async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
+        const { region } = parseAliasArn(id);
+        const live = await describeAlias(region, id);
+        if (!live) return {}; // no id: the engine drops the resource
+        const adoptExisting = props?.adoptExisting;
+        const outs: AliasOutputs = {
+            name: live.name,
+            ...(live.description !== undefined ? { description: live.description } : {}),
+            routingConfiguration: live.routingConfiguration,
+            ...(typeof adoptExisting === "boolean" ? { adoptExisting } : {}),
+            arn: live.arn,
+            stateMachineArn: stateMachineOf(live.routingConfiguration) ?? parseAliasArn(id).stateMachineArn,
+            creationDate: live.creationDate,
+            updateDate: live.updateDate,
+        };
+        return { id, props: outs };
+    },
+
+    async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+        const { region, stateMachineArn } = parseAliasArn(id);
+        const current = desiredOf(olds);
+        const desired = desiredOf(news);
+        let updateDate: string | undefined;
+        try {
+            updateDate = await applyPlan(region, id, planUpdate(current, desired));
+        } catch (e) {
+            if (isAwsError(e, "ResourceNotFound")) {
+                (e as Error).message =
+                    `The alias ${id} no longer exists in AWS (deleted outside Pulumi). Run a refresh to drop it from the state; ` +
+                    `the next up then creates it again. AWS said: ${(e as Error).message}`;
+            }
+            throw e;
+        }
+        const outs = outputsOf(desired, {
+            arn: id,
+            stateMachineArn: (olds.stateMachineArn as string | undefined) ?? stateMachineArn,
+            creationDate: olds.creationDate as string,
+            updateDate: updateDate ?? (olds.updateDate as string),
+        });
+        return { outs };
+    },
+
+    async delete(id: string): Promise<void> {
+        await deleteAlias(parseAliasArn(id).region, id);
+    },
+};

@@ -1,0 +1,50 @@
+/**
+ * The rules of a Step Functions alias, as data. Limits are AWS's (the stepfunctions 2016-11-23 API model);
+ * every check and every diff decision reads them from here.
+ */
+
+export const NAME_MAX_LENGTH = 80;
+/** AWS's own pattern: letters, digits, `_`, `-`, `.`, and at least one character that is not a digit. */
+export const NAME_PATTERN = /^(?=.*[a-zA-Z_\-.])[a-zA-Z0-9_\-.]+$/;
+export const DESCRIPTION_MAX_LENGTH = 256;
+export const ROUTING_MIN_ENTRIES = 1;
+export const ROUTING_MAX_ENTRIES = 2;
+export const WEIGHT_MIN = 0;
+export const WEIGHT_MAX = 100;
+export const WEIGHT_SUM = 100;
+export const VERSION_ARN_MAX_LENGTH = 256;
+
+/** Autonaming: `<resource name>-<7 random [a-z0-9]>`, made once and kept. */
+export const AUTONAME_SUFFIX_LENGTH = 7;
+export const AUTONAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** The inputs a user may set. */
+export const INPUT_PROPERTIES = ["name", "description", "routingConfiguration", "adoptExisting"] as const;
+export type InputProperty = (typeof INPUT_PROPERTIES)[number];
+export const ROUTING_ENTRY_PROPERTIES = ["stateMachineVersionArn", "weight"] as const;
+
+/**
+ * What AWS cannot change in place, so that a new value means a new alias: the name, and the state
+ * machine that routingConfiguration's versions belong to (the alias ARN is that state machine's ARN
+ * qualified by the name). Everything else (description, weights, versions of the same state machine)
+ * is updated in place.
+ */
+export const REPLACE_ON = ["name", "stateMachineArn"] as const;
+/** Inputs that only steer the provider; changing them alone changes nothing in AWS. */
+export const PROVIDER_ONLY_INPUTS: readonly string[] = ["adoptExisting"];
+
+/** Keys the Pulumi runtime or our SDK adds next to the user's inputs. */
+export const PROVIDER_KEY = "__provider";
+/** The SDK passes the resource's logical name so check can autoname (check receives no URN). */
+export const AUTONAME_PREFIX_KEY = "__autonamePrefix";
+export const RESERVED_KEYS: readonly string[] = [PROVIDER_KEY, AUTONAME_PREFIX_KEY];
+
+/**
+ * `pulumi.runtime.unknownValue`: what a value not yet known at preview arrives as, whatever its type.
+ * Kept as a literal so the provider has no run-time dependency on @pulumi/pulumi (a test pins it to theirs).
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}

@@ -1,0 +1,27 @@
+/** One entry of an alias's routing: a published version and the share of executions it receives. */
+export interface RoutingEntry {
+    /** The version ARN: `arn:<partition>:states:<region>:<account>:stateMachine:<name>:<version>`. */
+    readonly stateMachineVersionArn: string;
+    /** The percentage (integer 0-100) of executions routed to this version. */
+    readonly weight: number;
+}
+
+/** The alias's desired state, as the provider receives it after check (plain values). */
+export interface AliasInputs {
+    readonly name: string;
+    readonly description?: string;
+    readonly routingConfiguration: RoutingEntry[];
+    readonly adoptExisting?: boolean;
+}
+
+/** What the provider stores and returns: the inputs echoed, plus what AWS assigned. */
+export interface AliasOutputs extends AliasInputs {
+    /** The alias ARN; also the resource id. */
+    readonly arn: string;
+    /** The state machine the routed versions belong to. */
+    readonly stateMachineArn: string;
+    /** ISO 8601. */
+    readonly creationDate: string;
+    /** ISO 8601; equal to creationDate until the first update, as AWS reports it. */
+    readonly updateDate: string;
+}

@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import stateMachineAliasProvider = require("../provider/resourceProvider");
+import { AUTONAME_PREFIX_KEY } from "../provider/rules";
+import { RoutingEntry } from "../provider/types";
+
+/** One version the alias routes to, and its share of executions. */
+export interface RoutingConfigurationEntryArgs {
+    /**
+     * The ARN of a published version: `arn:<partition>:states:<region>:<account>:stateMachine:<name>:<version>`
+     * (e.g. `stateMachineVersionArn` of an `aws.sfn.StateMachine` with `publish: true`). Not an unqualified
+     * state machine ARN, not an alias ARN. Both entries must be versions of the same state machine.
+     */
+    readonly stateMachineVersionArn: pulumi.Input<string>;
+    /** The percentage of executions sent to this version: an integer 0-100; the weights sum to exactly 100. */
+    readonly weight: pulumi.Input<number>;
+}
+
+export interface StateMachineAliasArgs {
+    /**
+     * The alias name: 1-80 characters of letters, digits, `_`, `-`, `.`, not digits only.
+     * Changing it replaces the alias (a new one is created before the old one is deleted).
+     * @default `<resource name>-<7 random characters>`, made once and kept across updates.
+     */
+    readonly name?: pulumi.Input<string>;
+    /**
+     * Up to 256 characters. Removing it clears the alias's description.
+     * @default no description
+     */
+    readonly description?: pulumi.Input<string>;
+    /**
+     * One or two versions of one state machine and their weights, in any order (order never causes a diff).
+     * Changing weights, or versions within the same state machine, updates the alias in place; versions of
+     * another state machine replace it.
+     */
+    readonly routingConfiguration: pulumi.Input<pulumi.Input<RoutingConfigurationEntryArgs>[]>;
+    /**
+     * When an alias with this name already exists with another configuration, take it over (update it to
+     * this one) instead of failing. This is how to bring an existing alias under management: `pulumi import`
+     * does not work for dynamic resources. Changing it alone changes nothing.
+     * @default false
+     */
+    readonly adoptExisting?: pulumi.Input<boolean>;
+}
+
+/**
+ * An AWS Step Functions state machine alias: a stable ARN that routes executions to one or two published
+ * versions of a state machine by weight, for blue/green and canary releases of workflows.
+ *
+ * Every input AWS would refuse is refused at preview; routing order never causes a diff; a create, an update
+ * and a delete each make exactly one API call.
+ */
+export class StateMachineAlias extends pulumi.dynamic.Resource {
+    /** The alias name. */
+    declare readonly name: pulumi.Output<string>;
+    /** The description, when one is set. */
+    declare readonly description: pulumi.Output<string | undefined>;
+    /** The versions and weights, as given. */
+    declare readonly routingConfiguration: pulumi.Output<RoutingEntry[]>;
+    /** Whether an existing alias of this name may be taken over. */
+    declare readonly adoptExisting: pulumi.Output<boolean | undefined>;
+    /** The alias ARN (also the resource id): start executions with it. */
+    declare readonly arn: pulumi.Output<string>;
+    /** The state machine whose versions the alias routes to. */
+    declare readonly stateMachineArn: pulumi.Output<string>;
+    /** When the alias was created (ISO 8601). */
+    declare readonly creationDate: pulumi.Output<string>;
+    /** When the alias was last updated (ISO 8601); equal to creationDate until the first update. */
+    declare readonly updateDate: pulumi.Output<string>;
+
+    constructor(name: string, args: StateMachineAliasArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            stateMachineAliasProvider,
+            name,
+            {
+                // Every key the caller gave, so that check can refuse a misspelled one by name.
+                ...args,
+                [AUTONAME_PREFIX_KEY]: name,
+                // Output-only properties: declared so that their resolved values land on this object.
+                arn: undefined,
+                stateMachineArn: undefined,
+                creationDate: undefined,
+                updateDate: undefined,
+            },
+            opts,
+            "sfn",
+            "StateMachineAlias",
+        );
+    }
+}
