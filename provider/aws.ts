@@ -23,13 +23,25 @@ export interface AwsSettings {
  */
 export const MAX_ATTEMPTS = 15;
 
-// Per plugin process, filled at run time by configure: empty when the provider is serialized, so no
-// setting or credential can be captured into `__provider` or state.
-const session: { settings: AwsSettings; clients: Record<string, SFNClient> } = { settings: {}, clients: {} };
+interface Session {
+    settings: AwsSettings;
+    clients: Record<string, SFNClient>;
+}
+
+// Settings and clients live on the plugin process's global object, filled at run time by configure. A
+// module-level object would be copied by value into `__provider` when the provider is serialized inline,
+// credentials included if configure had run in that process; a global is referenced, never copied.
+const SESSION_KEY = "__pulumiSfnAliasSession";
+
+function session(): Session {
+    const g = globalThis as unknown as Record<string, Session | undefined>;
+    return (g[SESSION_KEY] ??= { settings: {}, clients: {} });
+}
 
 export function configureAws(settings: AwsSettings): void {
-    session.settings = settings;
-    session.clients = {};
+    const s = session();
+    s.settings = settings;
+    s.clients = {};
 }
 
 /** The SDK, loaded when first needed: a module-level import would be captured when the provider is serialized. */
@@ -38,16 +50,17 @@ function sdk(): typeof import("@aws-sdk/client-sfn") {
 }
 
 export function clientFor(region: string): SFNClient {
-    const { endpoint, profile, credentials } = session.settings;
+    const { settings, clients } = session();
+    const { endpoint, profile, credentials } = settings;
     const key = `${region}|${endpoint ?? ""}`;
-    let client = session.clients[key];
+    let client = clients[key];
     if (!client) {
         const config: SFNClientConfig = { region, retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS };
         if (endpoint) config.endpoint = endpoint;
         if (profile) config.profile = profile;
         if (credentials) config.credentials = { ...credentials };
         client = new (sdk().SFNClient)(config);
-        session.clients[key] = client;
+        clients[key] = client;
     }
     return client;
 }
