@@ -4,7 +4,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DynamicProviderPlugin, ProviderError } from "./plugin";
+import { DynamicProviderPlugin, ProviderError, WATCHDOG } from "./plugin";
 import { loadConfig, loadProject, Project, StackConfig } from "./project";
 import { emptyproto, engproto, engrpc, grpc, resolvePulumiFile, resproto, resrpc, structproto } from "./pulumi-modules";
 import { emptyState, readState, ResourceState, StackState, writeStateAtomic } from "./state";
@@ -595,7 +595,7 @@ export class Deployment {
         try {
             const runScript = resolvePulumiFile("cmd/run", this.project.dir);
             const args = [
-                runScript, `--monitor=${address}`, `--engine=${address}`, `--project=${this.project.name}`,
+                "-r", WATCHDOG, runScript, `--monitor=${address}`, `--engine=${address}`, `--project=${this.project.name}`,
                 `--stack=${this.stack}`, `--organization=organization`, `--root-directory=${this.project.dir}`,
                 `--pwd=${this.project.dir}`,
                 ...(this.preview ? ["--dry-run"] : []),
@@ -603,7 +603,7 @@ export class Deployment {
             ];
             const env: NodeJS.ProcessEnv = { ...this.env };
             if (this.isTypeScript()) env.PULUMI_NODEJS_TYPESCRIPT = "true";
-            const child = spawn(process.execPath, args, { cwd: this.project.dir, env, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(process.execPath, args, { cwd: this.project.dir, env, stdio: ["pipe", "pipe", "pipe"] });
             this.program = child;
             const collect = (prefix: string) => (chunk: Buffer) => {
                 for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) this.diagnostics.push(prefix + line);

@@ -1,6 +1,8 @@
 // The real dynamic-provider plugin (`@pulumi/pulumi/cmd/dynamic-provider`), one process per deployment,
 // driven over gRPC as the engine drives it.
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { grpc, provproto, provrpc, resolvePulumiFile, statusproto, structproto } from "./pulumi-modules";
 import { PropertyMap } from "./values";
 
@@ -20,6 +22,13 @@ export class ProviderError extends Error {
 
 export interface CheckResult { inputs: PropertyMap; failures: { property: string; reason: string }[] }
 export interface DiffResult { changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }
+
+/** Makes a child exit when the engine goes away (see watchdog.js). */
+// The compiled copy (dist/tools/pulumi-local) has no .js sources beside it: use the one in tools/.
+export const WATCHDOG = [
+    path.join(__dirname, "watchdog.js"),
+    path.join(__dirname, "..", "..", "..", "tools", "pulumi-local", "watchdog.js"),
+].find((f) => fs.existsSync(f)) ?? path.join(__dirname, "watchdog.js");
 
 const toStruct = (v: PropertyMap) => structproto.Struct.fromJavaScript(v);
 
@@ -59,10 +68,10 @@ export class DynamicProviderPlugin {
         secretConfigKeys: string[];
     }): Promise<DynamicProviderPlugin> {
         const script = resolvePulumiFile("cmd/dynamic-provider", opts.projectDir);
-        const child = spawn(process.execPath, [script, opts.engineAddress], {
+        const child = spawn(process.execPath, ["-r", WATCHDOG, script, opts.engineAddress], {
             cwd: opts.projectDir,
             env: opts.env,
-            stdio: ["ignore", "pipe", "pipe"],
+            stdio: ["pipe", "pipe", "pipe"],
         });
         const output: string[] = [];
         const port = await new Promise<number>((resolve, reject) => {
