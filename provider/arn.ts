@@ -20,6 +20,7 @@ export type ArnProblem =
     | { kind: "wrong-service"; service: string }
     | { kind: "state-machine"; stateMachineArn: string }
     | { kind: "alias"; stateMachineArn: string; aliasName: string }
+    | { kind: "bad-version"; stateMachineArn: string; version: string }
     | { kind: "other-resource"; resourceType: string }
     | { kind: "partition-mismatch"; partition: string; region: string; expected: string };
 
@@ -73,6 +74,10 @@ export function parseVersionArn(arn: unknown): ParseResult<VersionRef> {
     if (!r.ok) return r;
     const { qualifier, ...rest } = r.value;
     if (qualifier === undefined) return { ok: false, problem: { kind: "state-machine", stateMachineArn: rest.stateMachineArn } };
+    // Alias names are never digits only, so a numeric qualifier that is not a version number is just wrong.
+    if (/^\d+$/.test(qualifier) && !VERSION_PATTERN.test(qualifier)) {
+        return { ok: false, problem: { kind: "bad-version", stateMachineArn: rest.stateMachineArn, version: qualifier } };
+    }
     if (!VERSION_PATTERN.test(qualifier)) {
         return { ok: false, problem: { kind: "alias", stateMachineArn: rest.stateMachineArn, aliasName: qualifier } };
     }
@@ -82,7 +87,7 @@ export function parseVersionArn(arn: unknown): ParseResult<VersionRef> {
 /** The region and state machine of an alias ARN (`<state machine ARN>:<alias name>`), e.g. a resource id. */
 export function parseAliasArn(arn: string): { region: string; stateMachineArn: string; aliasName: string } {
     const r = parseStateMachineResource(arn);
-    if (!r.ok || r.value.qualifier === undefined || VERSION_PATTERN.test(r.value.qualifier)) {
+    if (!r.ok || r.value.qualifier === undefined || /^\d+$/.test(r.value.qualifier)) {
         throw new Error(`'${arn}' is not a state machine alias ARN (arn:<partition>:states:<region>:<account>:stateMachine:<name>:<alias>)`);
     }
     return { region: r.value.region, stateMachineArn: r.value.stateMachineArn, aliasName: r.value.qualifier };
@@ -110,13 +115,15 @@ export function describeArnProblem(problem: ArnProblem): string {
         case "other-resource":
             return `it names a Step Functions '${problem.resourceType}', not a state machine version; expected ${VERSION_ARN_FORM}`;
         case "partition-mismatch":
-            return `its partition '${problem.partition}' does not match its region '${problem.region}' (which is in '${problem.expected}'); write arn:${problem.expected}:states:${problem.region}:...`;
+            return `its partition '${problem.partition}' does not match its region '${problem.region}' (which is in '${problem.expected}'); write arn:${problem.expected}:states:${problem.region}:<account>:stateMachine:<name>:<version number>`;
         case "state-machine":
             return (
                 `it is an unqualified state machine ARN, but an alias routes to published versions: ` +
                 `publish one (publish: true on aws.sfn.StateMachine gives stateMachineVersionArn, or PublishStateMachineVersion) ` +
                 `and use ${problem.stateMachineArn}:<version number>`
             );
+        case "bad-version":
+            return `its version number '${problem.version}' is not one AWS assigns (versions count from 1, without leading zeros); use ${problem.stateMachineArn}:<version number>`;
         case "alias":
             return (
                 `it is an alias ARN ('${problem.aliasName}' of ${problem.stateMachineArn}), but an alias cannot route to another alias; ` +

@@ -2,7 +2,7 @@
  * Check: every rule AWS would enforce, applied before anything is sent, each failure on the property it
  * concerns with the value received, the rule and the fix. Pure: no I/O; randomness is injected.
  */
-import { describeArnProblem, parseVersionArn, VersionRef } from "./arn";
+import { describeArnProblem, parseVersionArn, VERSION_ARN_FORM, VersionRef } from "./arn";
 import {
     AUTONAME_ALPHABET,
     AUTONAME_PREFIX_KEY,
@@ -54,7 +54,7 @@ function typeName(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "a list";
     if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-    return `a ${typeof value}`;
+    return typeof value === "object" || typeof value === "undefined" ? `an ${typeof value}` : `a ${typeof value}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -159,14 +159,16 @@ function checkRouting(routing: unknown, failures: CheckFailure[]): void {
     // Per entry; remember what is known and valid for the rules across entries.
     const versions: (VersionRef | undefined)[] = [];
     const weights: (number | undefined)[] = [];
-    routing.forEach((entry, i) => {
+    // An index loop, not forEach: a sparse list's holes are entries too, and invalid ones.
+    for (let i = 0; i < routing.length; i++) {
+        const entry: unknown = routing[i];
         const path = `routingConfiguration[${i}]`;
         versions[i] = undefined;
         weights[i] = undefined;
-        if (isUnknown(entry)) return;
+        if (isUnknown(entry)) continue;
         if (!isPlainObject(entry)) {
             fail(path, `${path} must be an object { stateMachineVersionArn, weight }, but received ${typeName(entry)} (${show(entry)}).`);
-            return;
+            continue;
         }
         for (const key of Object.keys(entry)) {
             if (!(ROUTING_ENTRY_PROPERTIES as readonly string[]).includes(key)) {
@@ -176,7 +178,7 @@ function checkRouting(routing: unknown, failures: CheckFailure[]): void {
         const arn = entry.stateMachineVersionArn;
         const arnPath = `${path}.stateMachineVersionArn`;
         if (arn === undefined) {
-            fail(arnPath, `${arnPath} is required: the ARN of a published version of the state machine.`);
+            fail(arnPath, `${arnPath} is required: set it to the ARN of a published version of the state machine (${VERSION_ARN_FORM}).`);
         } else if (!isUnknown(arn)) {
             const parsed = parseVersionArn(arn);
             if (parsed.ok) versions[i] = parsed.value;
@@ -185,13 +187,13 @@ function checkRouting(routing: unknown, failures: CheckFailure[]): void {
         const weight = entry.weight;
         const weightPath = `${path}.weight`;
         if (weight === undefined) {
-            fail(weightPath, `${weightPath} is required: the percentage (${WEIGHT_MIN}-${WEIGHT_MAX}) of executions for this version.`);
+            fail(weightPath, `${weightPath} is required: set it to the percentage (${WEIGHT_MIN}-${WEIGHT_MAX}) of executions for this version.`);
         } else if (!isUnknown(weight)) {
             const problem = weightFailure(weight, weightPath);
             if (problem) fail(weightPath, problem);
             else weights[i] = weight as number;
         }
-    });
+    }
 
     // Versions: distinct, and of one state machine. Only among entries known and valid.
     for (let i = 1; i < routing.length; i++) {
@@ -236,6 +238,10 @@ function checkRouting(routing: unknown, failures: CheckFailure[]): void {
  * `random` is used only to make a new autoname.
  */
 export function checkAlias(olds: Inputs, news: Inputs, random: () => number = Math.random): CheckOutcome {
+    if (!isPlainObject(news)) {
+        return { inputs: {}, failures: [{ property: "", reason: `StateMachineAlias takes an object of inputs, but received ${typeName(news)} (${show(news)}).` }] };
+    }
+    olds = isPlainObject(olds) ? olds : {};
     const failures: CheckFailure[] = [];
     const fail = (property: string, reason: string) => failures.push({ property, reason });
     const inputs: Inputs = { ...news };
@@ -274,7 +280,7 @@ export function checkAlias(olds: Inputs, news: Inputs, random: () => number = Ma
 
     const adopt = news.adoptExisting;
     if (adopt !== undefined && !isUnknown(adopt) && typeof adopt !== "boolean") {
-        fail("adoptExisting", `adoptExisting must be true or false, but received ${typeName(adopt)} (${show(adopt)}).`);
+        fail("adoptExisting", `adoptExisting must be true or false, but received ${typeName(adopt)} (${show(adopt)}); write it without quotes, or omit it (false).`);
     }
 
     checkRouting(news.routingConfiguration, failures);

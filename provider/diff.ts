@@ -57,7 +57,7 @@ export function diffAlias(olds: Props, news: Props): AliasDiff {
         diffs.push("routingConfiguration");
     } else {
         const oldRouting = (olds.routingConfiguration ?? []) as RoutingEntry[];
-        if (!sameRouting(oldRouting, newRouting as RoutingEntry[])) diffs.push("routingConfiguration");
+        if (!sameRouting(oldRouting, (newRouting ?? []) as RoutingEntry[])) diffs.push("routingConfiguration");
         const oldMachine = (olds.stateMachineArn as string | undefined) ?? stateMachineOf(oldRouting);
         const newMachine = stateMachineOf(newRouting);
         if (oldMachine !== undefined && newMachine !== undefined && oldMachine !== newMachine) replaces.push("routingConfiguration");

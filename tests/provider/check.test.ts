@@ -132,7 +132,7 @@ describe("checkAlias", () => {
             ok("false", alias({ adoptExisting: false })),
             bad('the string "true"', alias({ adoptExisting: "true" }), {
                 property: "adoptExisting",
-                message: 'adoptExisting must be true or false, but received a string ("true").',
+                message: 'adoptExisting must be true or false, but received a string ("true"); write it without quotes, or omit it (false).',
             }),
             bad("a number", alias({ adoptExisting: 1 }), { property: "adoptExisting", includes: ["true or false", "a number (1)"] }),
             bad("null", alias({ adoptExisting: null }), { property: "adoptExisting", includes: ["null"] }),
@@ -191,7 +191,9 @@ describe("checkAlias", () => {
             ),
             bad("missing ARN", routed([{ weight: 100 }]), {
                 property: "routingConfiguration[0].stateMachineVersionArn",
-                message: "routingConfiguration[0].stateMachineVersionArn is required: the ARN of a published version of the state machine.",
+                message:
+                    "routingConfiguration[0].stateMachineVersionArn is required: set it to the ARN of a published version of the state machine " +
+                    "(arn:<partition>:states:<region>:<account>:stateMachine:<name>:<version number>).",
             }),
             bad("missing weight", routed([{ stateMachineVersionArn: V1 }]), {
                 property: "routingConfiguration[0].weight",
@@ -306,7 +308,7 @@ describe("checkAlias", () => {
 
         // AWS alias names are never digits only (same pattern as the alias name), so '0' and '01' cannot be
         // aliases; the reason should say the version number is invalid, not that it is an alias ARN.
-        it.skip("BUG: version 0 / leading zero are reported as alias ARNs", () => {
+        it("reports version 0 and a leading zero as bad version numbers, not alias ARNs", () => {
             for (const q of ["0", "01"]) {
                 const [f] = check(routed(one(`${SM}:${q}`))).failures;
                 assert.strictEqual(f.property, ARN);
@@ -497,6 +499,21 @@ describe("checkAlias", () => {
         it("an empty or non-string prefix is a failure on name", () => {
             assertFailures(check(unnamed("")).failures, [{ property: "name", includes: ["name is required"] }]);
             assertFailures(check(unnamed(5)).failures, [{ property: "name", includes: ["name is required"] }]);
+        });
+    });
+
+    describe("shapes no engine sends, handled without throwing", () => {
+        runTable([
+            // eslint-disable-next-line no-sparse-arrays
+            bad("a sparse routing list", routed([, entry(V1, 100)]), { property: "routingConfiguration[0]", includes: ["must be an object", "an undefined"] }),
+            bad("an object as routing", routed({ a: 1 }), { property: "routingConfiguration", includes: ['an object ({"a":1})'] }),
+        ]);
+        it("refuses inputs that are not an object", () => {
+            for (const news of [null, 5, "x", []]) {
+                const { failures } = checkAlias({}, news as unknown as Inputs);
+                assert.strictEqual(failures.length, 1);
+                assert.ok(failures[0].reason.startsWith("StateMachineAlias takes an object of inputs"), failures[0].reason);
+            }
         });
     });
 });
