@@ -16,7 +16,11 @@ function compiledIsCurrent() {
         .every((f) => fs.statSync(path.join(sources, f)).mtimeMs <= built);
 }
 
-if (compiledIsCurrent()) {
+if (!fs.existsSync(compiled) && !fs.existsSync(sources)) {
+    // The published package ships the provider and SDK only; the local engine is repository tooling.
+    console.error("pulumi-local is offline tooling of the pulumi-sfn-alias repository and is not part of the published package; clone the repository and run `npm ci` to use it.");
+    process.exit(2);
+} else if (compiledIsCurrent()) {
     require(compiled).runCli();
 } else {
     require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
