@@ -37,18 +37,22 @@ const workflow = new aws.sfn.StateMachine("orders", {
 const stableVersionArn = pulumi.interpolate`${workflow.arn}:${stableVersion}`;
 const canaryVersionArn = workflow.stateMachineVersionArn;
 
+// Until a second version exists (or once it is promoted), all traffic goes to one version.
+const routingConfiguration = pulumi.all([stableVersionArn, canaryVersionArn]).apply(([stable, canary]) =>
+    stable === canary || canaryWeight === 0
+        ? [{ stateMachineVersionArn: stable, weight: 100 }]
+        : [
+              { stateMachineVersionArn: stable, weight: 100 - canaryWeight },
+              { stateMachineVersionArn: canary, weight: canaryWeight },
+          ],
+);
+
 const live = new StateMachineAlias("live", {
     name: "live",
-    description: `Orders: ${100 - canaryWeight}% on version ${stableVersion}, ${canaryWeight}% on the latest`,
-    // Until a second version exists (or once it is promoted), all traffic goes to one version.
-    routingConfiguration: pulumi.all([stableVersionArn, canaryVersionArn]).apply(([stable, canary]) =>
-        stable === canary || canaryWeight === 0
-            ? [{ stateMachineVersionArn: stable, weight: 100 }]
-            : [
-                  { stateMachineVersionArn: stable, weight: 100 - canaryWeight },
-                  { stateMachineVersionArn: canary, weight: canaryWeight },
-              ],
+    description: routingConfiguration.apply((routes) =>
+        routes.map((r) => `${r.weight}% on version ${r.stateMachineVersionArn.split(":").pop()}`).join(", "),
     ),
+    routingConfiguration,
 });
 
 export const stateMachineArn = workflow.arn;

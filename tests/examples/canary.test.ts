@@ -72,7 +72,7 @@ describe("examples/canary (Pulumi mocks + the real provider)", function () {
                     "CreateStateMachineAliasCommand",
                     {
                         name: "live",
-                        description: "Orders: 90% on version 1, 10% on the latest",
+                        description: "90% on version 1, 10% on version 2",
                         routingConfiguration: [
                             { stateMachineVersionArn: `${SM_ARN}:1`, weight: 90 },
                             { stateMachineVersionArn: `${SM_ARN}:2`, weight: 10 },
