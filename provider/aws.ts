@@ -23,6 +23,22 @@ export interface AwsSettings {
  */
 export const MAX_ATTEMPTS = 15;
 
+/**
+ * Timeouts of each HTTP attempt. Without them the SDK waits for an answer forever: a connection AWS (or a
+ * proxy) accepted but never answers would hang the deployment. A request that times out is retried like a
+ * 5xx, and every alias call is safe to repeat (create of an identical alias, update to the same
+ * configuration and delete of a gone alias all succeed), so a slow answer costs an attempt, never a
+ * duplicate. 30 s is far above what an alias call takes; `PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS` overrides
+ * it (read when a client is made, at run time: tests use it to provoke timeouts quickly).
+ */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+function requestTimeoutMs(): number {
+    const raw = Number(process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS);
+    return Number.isInteger(raw) && raw > 0 ? raw : REQUEST_TIMEOUT_MS;
+}
+
 interface Session {
     settings: AwsSettings;
     clients: Record<string, SFNClient>;
@@ -55,7 +71,12 @@ export function clientFor(region: string): SFNClient {
     const key = `${region}|${endpoint ?? ""}`;
     let client = clients[key];
     if (!client) {
-        const config: SFNClientConfig = { region, retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS };
+        const requestTimeout = requestTimeoutMs();
+        const config: SFNClientConfig = {
+            region, retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS,
+            // NodeHttpHandler options; throwOnRequestTimeout makes a breach an error (retried), not a warning.
+            requestHandler: { connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout), requestTimeout, throwOnRequestTimeout: true },
+        };
         if (endpoint) config.endpoint = endpoint;
         if (profile) config.profile = profile;
         if (credentials) config.credentials = { ...credentials };

@@ -9,6 +9,7 @@ import { configureAws, createAlias, deleteAlias, describeAlias, isAwsError, Live
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
 import { diffAlias, stateMachineOf } from "./diff";
+import { isMissingVersionMessage, missingVersionMessage } from "./explain";
 import { planUpdate, UpdateStep } from "./plan";
 import { AliasInputs, AliasOutputs, RoutingEntry } from "./types";
 
@@ -41,6 +42,15 @@ async function applyPlan(region: string, arn: string, steps: UpdateStep[]): Prom
     let updateDate: string | undefined;
     for (const step of steps) updateDate = (await updateAlias(region, arn, step.update)).updateDate;
     return updateDate;
+}
+
+/** Rewords a ValidationException about a routing to versions that no longer exist; other errors pass as they are. */
+function explainMissingVersion(e: unknown, alias: string, routing: readonly RoutingEntry[]): unknown {
+    if (isAwsError(e, "ValidationException") && isMissingVersionMessage((e as Error).message)) {
+        // AWS's error name (e.name) and request id (in the message and e.requestId) are kept.
+        (e as Error).message = missingVersionMessage(alias, routing, (e as Error).message);
+    }
+    return e;
 }
 
 /** ConflictException on create: an alias of that name exists with another configuration. */
@@ -90,7 +100,7 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
             const created = await createAlias(region, desired);
             outs = outputsOf(desired, { arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
         } catch (e) {
-            if (!isAwsError(e, "ConflictException")) throw e;
+            if (!isAwsError(e, "ConflictException")) throw explainMissingVersion(e, aliasArnOf(stateMachineArn, desired.name), desired.routingConfiguration);
             if (!desired.adoptExisting) {
                 (e as Error).message =
                     `An alias named '${desired.name}' already exists for ${stateMachineArn} with a different description or routing. ` +
@@ -129,12 +139,18 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         try {
             updateDate = await applyPlan(region, id, planUpdate(current, desired));
         } catch (e) {
-            if (isAwsError(e, "ResourceNotFound")) {
-                (e as Error).message =
-                    `The alias ${id} no longer exists in AWS (deleted outside Pulumi). Run a refresh to drop it from the state; ` +
-                    `the next up then creates it again. AWS said: ${(e as Error).message}`;
+            if (!isAwsError(e, "ResourceNotFound")) throw explainMissingVersion(e, id, desired.routingConfiguration);
+            // The alias was deleted outside Pulumi. Its ARN is fixed by (state machine, name), and an update
+            // keeps both (a change of either is a replacement), so one CreateStateMachineAlias brings back the
+            // very same id with the desired configuration: recreate it rather than fail.
+            let created: { arn: string; creationDate: string };
+            try {
+                created = await createAlias(region, desired);
+            } catch (c) {
+                throw explainMissingVersion(c, id, desired.routingConfiguration);
             }
-            throw e;
+            const recreated = outputsOf(desired, { arn: id, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
+            return { outs: recreated };
         }
         const outs = outputsOf(desired, {
             arn: id,

@@ -15,7 +15,7 @@ import {
     ValidationException,
 } from "@aws-sdk/client-sfn";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
-import { configureAws, MAX_ATTEMPTS } from "../../provider/aws";
+import { clientFor, configureAws, CONNECTION_TIMEOUT_MS, MAX_ATTEMPTS, REQUEST_TIMEOUT_MS } from "../../provider/aws";
 import { stateMachineAliasProvider as provider } from "../../provider/provider";
 import { OTHER_SM, PROVIDER_TEXT, routing, SM, V1, V2, V3 } from "./fixtures";
 
@@ -170,15 +170,25 @@ describe("provider against a mocked SFN client", () => {
             });
         });
 
+        it("names the alias and its versions when a routed version does not exist", async () => {
+            sfn.on(CreateStateMachineAliasCommand).rejects(new ValidationException({ message: "Routing configuration must contain state machine version ARNs. Received: [x]", ...meta("req-cv") }));
+            await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V3, 100]) }), (e: Error) => {
+                assert.equal(e.name, "ValidationException");
+                assert.ok(e.message.includes(`The alias ${SM}:live routes to ${V3} (weight 100), but AWS has no such version`), e.message);
+                assert.match(e.message, /request id req-cv/);
+                return true;
+            });
+        });
+
         it("surfaces other AWS errors with AWS's name, message and request id", async () => {
             sfn.on(CreateStateMachineAliasCommand).rejects(
-                new ValidationException({ message: "Routing configuration must contain state machine version ARNs. Received: [a]", ...meta("req-val") }),
+                new ValidationException({ message: "Routing configuration must contain distinct state machine version ARNs. Received: [a, a]", ...meta("req-val") }),
             );
             await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }), (e: Error) => {
                 assert.equal(e.name, "ValidationException");
                 assert.equal(
                     e.message,
-                    "CreateStateMachineAlias for alias 'live' failed: ValidationException: Routing configuration must contain state machine version ARNs. Received: [a] (request id req-val)",
+                    "CreateStateMachineAlias for alias 'live' failed: ValidationException: Routing configuration must contain distinct state machine version ARNs. Received: [a, a] (request id req-val)",
                 );
                 return true;
             });
@@ -226,12 +236,43 @@ describe("provider against a mocked SFN client", () => {
             });
         }
 
-        it("explains an alias deleted outside Pulumi", async () => {
+        it("recreates an alias deleted outside Pulumi with one CreateStateMachineAlias, same id", async () => {
             sfn.on(UpdateStateMachineAliasCommand).rejects(new ResourceNotFound({ message: "Request references a resource that does not exist.", ...meta("req-nf") }));
-            await assert.rejects(provider.update!(ALIAS, storedOutputs, { name: "live", routingConfiguration: routing([V1, 100]) }), (e: Error) => {
-                assert.equal(e.name, "ResourceNotFound");
-                assert.match(e.message, /no longer exists in AWS \(deleted outside Pulumi\)\. Run a refresh/);
-                assert.match(e.message, /request id req-nf/);
+            sfn.on(CreateStateMachineAliasCommand).resolves({ stateMachineAliasArn: ALIAS, creationDate: updated });
+            const news = { name: "live", description: "orders release", routingConfiguration: routing([V1, 100]), __provider: PROVIDER_TEXT };
+            const result = await provider.update!(ALIAS, storedOutputs, news);
+            assert.deepEqual(sent(), [
+                ["UpdateStateMachineAliasCommand", { stateMachineAliasArn: ALIAS, routingConfiguration: routing([V1, 100]) }],
+                ["CreateStateMachineAliasCommand", { name: "live", description: "orders release", routingConfiguration: routing([V1, 100]) }],
+            ]);
+            assert.equal(result.outs.arn, ALIAS);
+            assert.equal(result.outs.stateMachineArn, SM);
+            assert.equal(result.outs.creationDate, updated.toISOString());
+            assert.equal(result.outs.updateDate, updated.toISOString());
+            assert.deepEqual(result.outs.routingConfiguration, routing([V1, 100]));
+            assert.ok(hasNoUndefined(result.outs));
+        });
+
+        const missing = "Routing configuration must contain state machine version ARNs. Received: [" + V3 + "]";
+        it("names the alias and the version it needs when a routed version no longer exists (update)", async () => {
+            sfn.on(UpdateStateMachineAliasCommand).rejects(new ValidationException({ message: missing, ...meta("req-v") }));
+            await assert.rejects(provider.update!(ALIAS, storedOutputs, { name: "live", routingConfiguration: routing([V3, 100]) }), (e: Error) => {
+                assert.equal(e.name, "ValidationException");
+                assert.ok(e.message.includes(`The alias ${ALIAS} routes to ${V3} (weight 100), but AWS has no such version`), e.message);
+                assert.match(e.message, /Publish a version of the state machine .* and route the alias to that version's ARN/);
+                assert.match(e.message, /AWS said: .*must contain state machine version ARNs.*request id req-v/);
+                return true;
+            });
+        });
+
+        it("explains a missing version when recreating a deleted alias (its state machine deleted)", async () => {
+            sfn.on(UpdateStateMachineAliasCommand).rejects(new ResourceNotFound({ message: "Request references a resource that does not exist.", ...meta("req-nf") }));
+            sfn.on(CreateStateMachineAliasCommand).rejects(new ValidationException({ message: missing, ...meta("req-c") }));
+            await assert.rejects(provider.update!(ALIAS, storedOutputs, { name: "live", description: "x", routingConfiguration: routing([V1, 90], [V2, 10]) }), (e: Error) => {
+                assert.equal(e.name, "ValidationException");
+                assert.ok(e.message.includes(`routes to ${V1} (weight 90) and ${V2} (weight 10), but AWS has no such version`), e.message);
+                assert.match(e.message, /recreate the state machine first if it is gone/);
+                assert.match(e.message, /request id req-c/);
                 return true;
             });
         });
@@ -307,6 +348,25 @@ describe("provider against a mocked SFN client", () => {
             assert.notEqual(a, c);
             assert.equal(((await a.config.retryStrategy()) as { mode?: string }).mode, "adaptive");
             assert.equal(await a.config.maxAttempts(), MAX_ATTEMPTS);
+        });
+
+        it("gives every attempt a connection and a request timeout (which fail the attempt, not warn)", async () => {
+            const saved = process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS;
+            try {
+                for (const [env, expected] of [[undefined, REQUEST_TIMEOUT_MS], ["1234", 1234]] as const) {
+                    if (env === undefined) delete process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS;
+                    else process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS = env;
+                    configureAws({});
+                    const handler = clientFor("us-east-1").config.requestHandler as unknown as { configProvider: Promise<Record<string, unknown>> };
+                    const config = await handler.configProvider;
+                    assert.equal(config.requestTimeout, expected);
+                    assert.equal(config.connectionTimeout, Math.min(CONNECTION_TIMEOUT_MS, expected));
+                    assert.equal(config.throwOnRequestTimeout, true);
+                }
+            } finally {
+                if (saved === undefined) delete process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS;
+                else process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS = saved;
+            }
         });
 
         it("takes the endpoint and credentials from stack config in configure", async () => {

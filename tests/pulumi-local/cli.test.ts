@@ -19,9 +19,13 @@ describe("pulumi-local command line", function () {
         const a = parseArgs(["up", "--cwd", "/x", "--stack", "prod", "--config", "a=1", "--config=aws:region=eu-west-1",
             "--secret-config", "pw=s=cret", "--json"]);
         assert.deepStrictEqual(a, {
-            command: "up", cwd: "/x", stack: "prod", json: true,
+            command: "up", cwd: "/x", stack: "prod", json: true, continueOnError: false,
             config: { "a": "1", "aws:region": "eu-west-1" }, secretConfig: { pw: "s=cret" },
         });
+    });
+
+    it("parses --continue-on-error", () => {
+        assert.strictEqual(parseArgs(["up", "--continue-on-error"]).continueOnError, true);
     });
 
     it("refuses an unknown command or a config flag without KEY=VALUE, saying what it got", () => {

@@ -1,9 +1,9 @@
-// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--json]`
+// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--json]`
 import { Command, run } from "./engine";
 
 const USAGE =
     "usage: pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] " +
-    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--json]";
+    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--json]";
 
 export interface CliArgs {
     command: Command;
@@ -12,11 +12,12 @@ export interface CliArgs {
     config: Record<string, string>;
     secretConfig: Record<string, string>;
     json: boolean;
+    continueOnError: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
     const commands = ["preview", "up", "refresh", "destroy"];
-    const out: CliArgs = { command: "preview", cwd: process.cwd(), config: {}, secretConfig: {}, json: false };
+    const out: CliArgs = { command: "preview", cwd: process.cwd(), config: {}, secretConfig: {}, json: false, continueOnError: false };
     let command: string | undefined;
     const value = (i: number, flag: string): string => {
         const v = argv[i + 1];
@@ -42,6 +43,7 @@ export function parseArgs(argv: string[]): CliArgs {
             case "--config": case "-c": { const [k, v] = pair(take(), flag); out.config[k] = v; break; }
             case "--secret-config": { const [k, v] = pair(take(), flag); out.secretConfig[k] = v; break; }
             case "--json": out.json = true; break;
+            case "--continue-on-error": out.continueOnError = true; break;
             case "--yes": case "-y": case "--skip-preview": break; // accepted for muscle memory; never prompts
             case "--help": case "-h": throw new Error(USAGE);
             default:
@@ -67,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const result = await run({
         command: args.command, cwd: args.cwd, stack: args.stack, config: args.config, secretConfig: args.secretConfig,
+        continueOnError: args.continueOnError,
     });
     if (args.json) {
         const { stdout: _text, ...machine } = result;

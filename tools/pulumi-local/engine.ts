@@ -24,6 +24,11 @@ export interface RunOptions {
     secretConfig?: Record<string, string>;
     /** Merged over process.env for the program and the plugin. */
     env?: NodeJS.ProcessEnv;
+    /**
+     * Like `pulumi up --continue-on-error`: a failed step does not stop the program; resources that do not
+     * depend on it still get their steps, so every failure is reported. Nothing is deleted when a step failed.
+     */
+    continueOnError?: boolean;
 }
 
 export type StepOp =
@@ -89,6 +94,9 @@ export class Deployment {
     /** Set at the first failed step: like the engine, stop the program and take no further steps. */
     private cancelled = false;
     private program?: import("child_process").ChildProcess;
+    /** continueOnError: registrations in flight, and the timer that ends a failed program once it is idle. */
+    private inFlight = 0;
+    private idleTimer?: NodeJS.Timeout;
 
     constructor(private readonly opts: RunOptions) {
         this.preview = opts.command === "preview";
@@ -185,6 +193,8 @@ export class Deployment {
         const parent: string = req.getParent();
         const custom: boolean = req.getCustom();
         const urn = this.urnOf(type, name, parent);
+        this.inFlight++;
+        if (this.idleTimer) clearTimeout(this.idleTimer);
         return this.enqueue(async () => {
             if (this.cancelled) throw new StepFailure("not updated: the update was stopped by an earlier failure");
             const dependencies: string[] = req.getDependenciesList();
@@ -212,8 +222,11 @@ export class Deployment {
                 throw e instanceof StepFailure ? e : new StepFailure(e?.message ?? String(e));
             }
         }).catch((e) => {
-            this.cancel();
+            if (!this.opts.continueOnError) this.cancel();
             throw e;
+        }).finally(() => {
+            this.inFlight--;
+            this.endIdleFailedProgram();
         });
     }
 
@@ -226,6 +239,19 @@ export class Deployment {
         if (this.cancelled) return;
         this.cancelled = true;
         setTimeout(() => this.program?.kill("SIGKILL"), 200);
+    }
+
+    /**
+     * continueOnError: once a step failed, the SDK in the program never exits by itself (it keeps working on
+     * the rejected outputs). When every registration received has been answered and none arrives for a
+     * while, the program has nothing left to register: end it, as cancel() does.
+     */
+    private endIdleFailedProgram(): void {
+        if (!this.opts.continueOnError || this.failed.size === 0) return;
+        if (this.idleTimer) clearTimeout(this.idleTimer);
+        this.idleTimer = setTimeout(() => {
+            if (this.inFlight === 0) this.program?.kill("SIGKILL");
+        }, 1500);
     }
 
     private registerComponent(

@@ -1,0 +1,47 @@
+// continueOnError (`--continue-on-error`): every failed step is reported, independent resources still get
+// their steps, dependants of a failure are skipped, nothing is deleted, and a run whose only steps fail
+// leaves the state file as it was.
+import * as assert from "assert";
+import { ops, Scratch } from "./helpers";
+import { run } from "../../tools/pulumi-local";
+
+describe("pulumi-local continueOnError", function () {
+    this.timeout(60_000);
+    let p: Scratch;
+    beforeEach(() => { p = new Scratch(); });
+    afterEach(() => p.cleanup());
+
+    it("reports every check failure and still steps the independent resources", async () => {
+        await p.run("up", [{ name: "keep" }, { name: "gone" }]);
+        p.takeCalls();
+        const resources = [
+            { name: "keep" },
+            { name: "bad1", value: "invalid" },
+            { name: "ok", dependsOn: [] },
+            { name: "bad2", value: "invalid" },
+            { name: "child", dependsOn: ["bad2"] },
+        ];
+        const r = await run({ command: "up", cwd: p.dir, continueOnError: true,
+            config: { resources: JSON.stringify(resources) }, env: { RECORDS_DIR: p.recordsDir } });
+        assert.strictEqual(r.ok, false);
+        const failed = r.steps.filter((s) => s.error).map((s) => s.name).sort();
+        assert.deepStrictEqual(failed, ["bad1", "bad2"]);
+        assert.match(r.error!, /bad1: check failed: value: must not be "invalid"/);
+        assert.match(r.error!, /bad2: check failed: value: must not be "invalid"/);
+        assert.ok(ops(r).includes("create ok"));
+        assert.ok(!ops(r).includes("create child"));
+        assert.deepStrictEqual(p.takeCalls().filter((c) => !c.startsWith("read")), ["create ok"]);
+        assert.deepStrictEqual(p.stateNames().sort(), ["gone", "keep", "ok"], "nothing deleted after a failure");
+    });
+
+    it("a run whose only changes fail at check leaves the state file byte for byte", async () => {
+        await p.run("up", [{ name: "a" }]);
+        const before = p.stateText();
+        const r = await run({ command: "up", cwd: p.dir, continueOnError: true,
+            config: { resources: JSON.stringify([{ name: "a" }, { name: "b", value: "invalid" }, { name: "c", value: "invalid" }]) },
+            env: { RECORDS_DIR: p.recordsDir } });
+        assert.strictEqual(r.ok, false);
+        assert.strictEqual(r.steps.filter((s) => s.error).length, 2);
+        assert.strictEqual(p.stateText(), before);
+    });
+});
