@@ -1,0 +1,421 @@
+// `npm run bench`: what the provider costs, measured against the physical limits (issue 6). One run, in this
+// order: API calls per lifecycle step, engine overhead (100-alias up through the local engine vs in process),
+// preview of 100 aliases, size (serialized __provider, state per alias), throughput under AWS's token buckets.
+// Prints a table (figure, value, limit or anchor, ratio) and writes bench/results.json (not committed).
+// Timings are medians over repeats or ratios, never single shots. A benchmark, not a test: nothing asserted
+// on time; only correctness that makes a figure meaningless (a failed up, a wrong count) stops it.
+import * as fs from "fs";
+import * as path from "path";
+import { CreateStateMachineCommand, DescribeStateMachineAliasCommand, SFNClient, UpdateStateMachineCommand } from "@aws-sdk/client-sfn";
+import { run, RunOptions, RunResult, StackState, stateFilePath } from "../tools/pulumi-local";
+import { BUCKET_RULES, CallLogEntry, SfnLocal, startSfnLocal } from "../tools/sfn-local";
+import { installedProject, PACKAGE } from "./install";
+import {
+    ALIAS_WRITES, bytes, callHistogram, callPattern, formatTable, isThrottled, median, rateMeasure, RateMeasure, rateRatio, ratio, Row,
+} from "./stats";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Props = Record<string, any>;
+
+const PROGRAM = path.join(__dirname, "program", "index.js");
+const RESULTS = path.join(__dirname, "results.json");
+const TYPE = "pulumi-nodejs:dynamic/sfn:StateMachineAlias";
+const REGION = "us-east-1";
+const ROLE = "arn:aws:iam::123456789012:role/sfn-alias-bench";
+const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+
+/** Engine ups of 100 aliases timed against the same calls in process (each repeat ~4 s). */
+const OVERHEAD_REPEATS = 5;
+/** Rounds of check + diff over the 100 aliases, after WARMUP_ROUNDS untimed ones. */
+const CHECK_DIFF_ROUNDS = 300;
+const WARMUP_ROUNDS = 30;
+/** Loopback DescribeStateMachineAlias calls timed for the preview anchor. */
+const DESCRIBE_SAMPLES = 200;
+/** Throughput: 300 aliases over 3 state machines (AWS's quota is 100 aliases per machine). */
+const THROUGHPUT_ALIASES = 300;
+const THROUGHPUT_MACHINES = 3;
+/** Buckets refill this many times faster than AWS's: 200 writes beyond the burst take ~20 s per up. */
+const TIME_SCALE = 10;
+/** tests/provider/serialization.test.ts's limit for the serialized provider. */
+const SERIALIZED_LIMIT = 4096;
+/** The SDK's retry quota (@smithy/core retry: INITIAL_RETRY_TOKENS 500, throttling retry cost 5). */
+const RETRY_QUOTA_RETRIES = 500 / 5;
+
+type Step = "create" | "noopUp" | "previewChange" | "updateDescription" | "updateRouting" | "refresh" | "delete";
+const STEPS: Step[] = ["create", "noopUp", "previewChange", "updateDescription", "updateRouting", "refresh", "delete"];
+/** The fewest calls each step can make (issue 6). */
+const MINIMUM: Record<Step, number> = { create: 1, noopUp: 0, previewChange: 0, updateDescription: 1, updateRouting: 1, refresh: 1, delete: 1 };
+/**
+ * Terraform's aws_sfn_alias, from hashicorp/terraform-provider-aws internal/service/sfn/alias.go (read at
+ * commit 099bd8c4066124eb2e1bb01e83519303886977df): resourceAliasCreate calls CreateStateMachineAlias then
+ * returns resourceAliasRead (FindAliasByARN = DescribeStateMachineAlias); resourceAliasUpdate calls
+ * UpdateStateMachineAlias then resourceAliasRead; resourceAliasRead is one Describe; resourceAliasDelete is
+ * one DeleteStateMachineAlias. No-op and preview make no resource call, but `terraform plan`/`apply` refresh
+ * every resource first by default (one Describe each) unless -refresh=false.
+ */
+const TERRAFORM: Record<Step, { calls: number; pattern: string }> = {
+    create: { calls: 2, pattern: "Create+Describe" },
+    noopUp: { calls: 0, pattern: "none; +1 Describe w/ default refresh" },
+    previewChange: { calls: 0, pattern: "none; +1 Describe w/ default refresh" },
+    updateDescription: { calls: 2, pattern: "Update+Describe" },
+    updateRouting: { calls: 2, pattern: "Update+Describe" },
+    refresh: { calls: 1, pattern: "Describe" },
+    delete: { calls: 1, pattern: "Delete" },
+};
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const definition = (comment: string) => JSON.stringify({ Comment: comment, StartAt: "A", States: { A: { Type: "Pass", End: true } } });
+
+/** State machines with two published versions each: [v1, v2] per machine. */
+async function makeMachines(local: SfnLocal, prefix: string, n: number): Promise<[string, string][]> {
+    const sfn = new SFNClient({ endpoint: local.url, region: REGION, credentials: CREDENTIALS });
+    try {
+        const out: [string, string][] = [];
+        for (let i = 0; i < n; i++) {
+            const c = await sfn.send(new CreateStateMachineCommand({ name: `${prefix}${i}`, definition: definition("v1"), roleArn: ROLE, publish: true }));
+            const u = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: c.stateMachineArn, definition: definition("v2"), publish: true }));
+            out.push([c.stateMachineVersionArn!, u.stateMachineVersionArn!]);
+        }
+        return out;
+    } finally {
+        sfn.destroy();
+    }
+}
+
+interface StackConfig { machines: [string, string][]; count: number; weight?: number; description?: string }
+
+/** One engine command on the bench project; the endpoint's call log is cleared first and returned. */
+async function engine(project: string, local: SfnLocal, command: RunOptions["command"], stack: string, cfg: StackConfig):
+    Promise<{ result: RunResult; calls: CallLogEntry[]; ms: number }> {
+    local.clearCalls();
+    const config: Record<string, string> = { machines: JSON.stringify(cfg.machines), count: String(cfg.count), weight: String(cfg.weight ?? 0) };
+    if (cfg.description) config.description = cfg.description;
+    const started = performance.now();
+    const result = await run({
+        command, cwd: project, stack, config,
+        env: {
+            AWS_ENDPOINT_URL_SFN: local.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test",
+            AWS_SESSION_TOKEN: "", AWS_PROFILE: "", NODE_NO_WARNINGS: "1",
+        },
+    });
+    const ms = performance.now() - started;
+    return { result, calls: local.calls(), ms };
+}
+
+function mustSucceed(what: string, r: RunResult): void {
+    if (!r.ok) throw new Error(`${what} failed: ${r.error}\n${r.diagnostics.slice(-20).join("\n")}`);
+}
+
+function readStack(project: string, stack: string): { text: string; state: StackState } {
+    const text = fs.readFileSync(stateFilePath(project, stack), "utf8");
+    return { text, state: JSON.parse(text) };
+}
+
+const aliasesOf = (state: StackState) => state.resources.filter((r) => r.type === TYPE);
+
+/** The provider as a user's plugin loads it: the installed package's compiled module. */
+function installedProvider(project: string, url: string): any {
+    const provider = require(path.join(project, "node_modules", PACKAGE, "dist", "provider", "resourceProvider.js"));
+    return {
+        provider,
+        configure: () =>
+            provider.configure({
+                config: { get: (k: string) => ({ "aws:endpoints": JSON.stringify([{ sfn: url }]), "aws:accessKey": "test", "aws:secretKey": "test" } as Props)[k] },
+            }),
+    };
+}
+
+// ------------------------------------------------------------------------------------------------ 1. lifecycle
+
+async function lifecycle(project: string): Promise<Record<Step, { calls: number; pattern: string }>> {
+    // AWS's buckets at AWS's rates: a handful of calls never meets them.
+    const local = await startSfnLocal({ seed: 1 });
+    try {
+        const machines = await makeMachines(local, "lifecycle", 1);
+        const stack = "lifecycle";
+        const plan: [Step, RunOptions["command"], StackConfig][] = [
+            ["create", "up", { machines, count: 1, description: "first" }],
+            ["noopUp", "up", { machines, count: 1, description: "first" }],
+            ["previewChange", "preview", { machines, count: 1, description: "first", weight: 10 }],
+            ["updateDescription", "up", { machines, count: 1, description: "second" }],
+            ["updateRouting", "up", { machines, count: 1, description: "second", weight: 10 }],
+            ["refresh", "refresh", { machines, count: 1, description: "second", weight: 10 }],
+            ["delete", "destroy", { machines, count: 1, description: "second", weight: 10 }],
+        ];
+        const out = {} as Record<Step, { calls: number; pattern: string }>;
+        for (const [step, command, cfg] of plan) {
+            const { result, calls } = await engine(project, local, command, stack, cfg);
+            mustSucceed(`${step} (${command})`, result);
+            const ops = result.steps.filter((s) => s.type === TYPE).map((s) => s.op);
+            const expected = { create: "create", noopUp: "same", previewChange: "update", updateDescription: "update", updateRouting: "update", refresh: "refresh", delete: "delete" }[step];
+            if (ops.join() !== expected) throw new Error(`${step}: expected one ${expected} step, got ${ops.join() || "none"}`);
+            out[step] = { calls: calls.length, pattern: callPattern(calls) };
+            log(`lifecycle ${step}: ${out[step].pattern}`);
+        }
+        return out;
+    } finally {
+        await local.stop();
+    }
+}
+
+// ------------------------------------------------------------- 5. engine overhead, 2. preview, 3. size (one stack)
+
+interface OverheadAndPreview {
+    engineMs: number[];
+    inProcessMs: number[];
+    previewCalls: number;
+    previewUpdates: number;
+    previewEngineMs: number;
+    checkDiffMicros: number;
+    describeMicros: number;
+    providerBytes: number;
+    providerIsRequire: boolean;
+    stateBytesPerAlias: number;
+    /** Bytes per alias of its two __provider copies (inputs and outputs) in the file. */
+    providerStateBytesPerAlias: number;
+    /** The alias's own fields (name, routing, description, ARN, dates) as compact JSON. */
+    aliasDataBytes: number;
+}
+
+async function overheadAndPreview(project: string): Promise<OverheadAndPreview> {
+    // Buckets off: this measures the engine and the provider, not AWS's quota (which 100 creates per repeat exceed).
+    const local = await startSfnLocal({ throttling: false, seed: 2 });
+    const { provider, configure } = installedProvider(project, local.url);
+    try {
+        const machines = await makeMachines(local, "overhead", 1);
+        const stack = "overhead";
+        const cfg: StackConfig = { machines, count: 100 };
+        const engineMs: number[] = [];
+        const inProcessMs: number[] = [];
+        await configure();
+        const deleteAll = async (ids: string[]) => {
+            for (const id of ids) await provider.delete(id, {});
+        };
+        for (let r = 0; r < OVERHEAD_REPEATS; r++) {
+            fs.rmSync(stateFilePath(project, stack), { force: true });
+            const up = await engine(project, local, "up", stack, cfg);
+            mustSucceed("100-alias up", up.result);
+            if (countOk(up.calls, "CreateStateMachineAlias") !== 100 || up.calls.length !== 100) {
+                throw new Error(`100-alias up: expected 100 CreateStateMachineAlias calls, got ${JSON.stringify(callHistogram(up.calls))}`);
+            }
+            engineMs.push(up.ms);
+            // The same provider calls in this process: configure, then check and create of each alias, with the
+            // inputs the engine sent (read back from its state: __provider and all).
+            const resources = aliasesOf(readStack(project, stack).state);
+            await deleteAll(resources.map((x) => x.id!));
+            const started = performance.now();
+            await configure();
+            for (const res of resources) {
+                const checked = await provider.check({}, res.inputs);
+                await provider.create(checked.inputs);
+            }
+            inProcessMs.push(performance.now() - started);
+            // The aliases created in process match the state (same names, ARNs, configuration): the last repeat
+            // leaves them for the preview; the others are deleted for the next up.
+            if (r < OVERHEAD_REPEATS - 1) await deleteAll(resources.map((x) => x.id!));
+            log(`overhead repeat ${r + 1}/${OVERHEAD_REPEATS}: engine ${up.ms.toFixed(0)} ms, in process ${inProcessMs[r].toFixed(0)} ms`);
+        }
+
+        // 2. Preview of a weight change to all 100: the engine's plan, and the endpoint's call log.
+        const preview = await engine(project, local, "preview", stack, { ...cfg, weight: 10 });
+        mustSucceed("100-alias preview", preview.result);
+        const previewUpdates = preview.result.steps.filter((s) => s.type === TYPE && s.op === "update").length;
+
+        // In-process check + diff of the same change, with the state's inputs and outputs.
+        const { text, state } = readStack(project, stack);
+        const resources = aliasesOf(state);
+        const news = resources.map((res) => {
+            const [v1, v2] = machines[0];
+            return { ...res.inputs, routingConfiguration: [{ stateMachineVersionArn: v1, weight: 90 }, { stateMachineVersionArn: v2, weight: 10 }] };
+        });
+        const round = async () => {
+            const started = performance.now();
+            for (let i = 0; i < resources.length; i++) {
+                const checked = await provider.check(resources[i].inputs, news[i]);
+                const diff = await provider.diff(resources[i].id, resources[i].outputs, checked.inputs);
+                if (checked.failures || !diff.changes || diff.replaces.length) throw new Error(`check/diff of alias ${i}: ${JSON.stringify({ checked, diff })}`);
+            }
+            return ((performance.now() - started) * 1000) / resources.length;
+        };
+        for (let i = 0; i < WARMUP_ROUNDS; i++) await round();
+        const perAlias: number[] = [];
+        for (let i = 0; i < CHECK_DIFF_ROUNDS; i++) perAlias.push(await round());
+
+        // The anchor: the cheapest API call there is, DescribeStateMachineAlias over loopback, same SDK.
+        const sfn = new SFNClient({ endpoint: local.url, region: REGION, credentials: CREDENTIALS });
+        const describe: number[] = [];
+        for (let i = 0; i < DESCRIBE_SAMPLES + 20; i++) {
+            const started = performance.now();
+            await sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: resources[i % resources.length].id! }));
+            if (i >= 20) describe.push((performance.now() - started) * 1000);
+        }
+        sfn.destroy();
+
+        // 3. Size: the serialized provider as stored in each alias's inputs, and what each alias adds to the file.
+        const providerText: string = resources[0].inputs.__provider;
+        // The file is the engine's format (JSON, 2-space indent); what an alias adds is the file's size less
+        // the same state without the aliases (or without their __provider copies, in inputs and outputs).
+        const fileBytes = (s: StackState) => Buffer.byteLength(JSON.stringify(s, null, 2) + "\n");
+        const withoutAliases = fileBytes({ ...state, resources: state.resources.filter((x) => x.type !== TYPE) });
+        const withoutProvider = fileBytes({
+            ...state,
+            resources: state.resources.map((x) => {
+                if (x.type !== TYPE) return x;
+                const { __provider: _i, ...inputs } = x.inputs;
+                const { __provider: _o, ...outputs } = x.outputs;
+                return { ...x, inputs, outputs };
+            }),
+        });
+        const stateBytesPerAlias = (Buffer.byteLength(text) - withoutAliases) / resources.length;
+        const providerStateBytesPerAlias = (Buffer.byteLength(text) - withoutProvider) / resources.length;
+        // What AWS itself holds about an alias: its Describe fields, compact JSON.
+        const aliasDataBytes = median(resources.map((x) => {
+            const { __provider: _p, stateMachineArn: _m, ...data } = x.outputs;
+            return Buffer.byteLength(JSON.stringify(data));
+        }));
+
+        // Leave nothing behind in the endpoint (it is stopped anyway) or the state.
+        await deleteAll(resources.map((x) => x.id!));
+        fs.rmSync(stateFilePath(project, stack), { force: true });
+        return {
+            engineMs, inProcessMs,
+            previewCalls: preview.calls.length, previewUpdates, previewEngineMs: preview.ms,
+            checkDiffMicros: median(perAlias), describeMicros: median(describe),
+            providerBytes: Buffer.byteLength(providerText),
+            providerIsRequire: providerText.includes(`require("${PACKAGE}/dist/provider/resourceProvider.js")`),
+            stateBytesPerAlias, providerStateBytesPerAlias, aliasDataBytes,
+        };
+    } finally {
+        await local.stop();
+    }
+}
+
+function countOk(calls: readonly CallLogEntry[], operation: string): number {
+    return calls.filter((c) => c.operation === operation && c.outcome === "ok").length;
+}
+
+// ----------------------------------------------------------------------------------------------- 4. throughput
+
+interface Throughput {
+    aliases: number;
+    failedSteps: number;
+    retries: number;
+    create: RateMeasure;
+    shift: RateMeasure;
+    ratio: number;
+    createSeconds: number;
+    shiftSeconds: number;
+    otherOutcomes: Record<string, number>;
+}
+
+async function throughput(project: string): Promise<Throughput> {
+    const local = await startSfnLocal({ timeScale: TIME_SCALE, seed: 3 });
+    try {
+        const machines = await makeMachines(local, "fleet", THROUGHPUT_MACHINES);
+        const stack = "throughput";
+        const cfg: StackConfig = { machines, count: THROUGHPUT_ALIASES };
+        const created = await engine(project, local, "up", stack, cfg);
+        log(`throughput create: ${(created.ms / 1000).toFixed(1)} s, ${JSON.stringify(callHistogram(created.calls))}`);
+        const shifted = created.result.ok ? await engine(project, local, "up", stack, { ...cfg, weight: 30 }) : undefined;
+        if (shifted) log(`throughput shift: ${(shifted.ms / 1000).toFixed(1)} s, ${JSON.stringify(callHistogram(shifted.calls))}`);
+        const runs = [created, ...(shifted ? [shifted] : [])];
+        const failedSteps = runs.reduce((n, x) => n + x.result.steps.filter((s) => s.error).length, 0);
+        const all = runs.flatMap((x) => x.calls);
+        const createRule = BUCKET_RULES.CreateStateMachineAlias;
+        const updateRule = BUCKET_RULES.UpdateStateMachineAlias;
+        const create = rateMeasure(created.calls, "CreateStateMachineAlias", createRule, TIME_SCALE);
+        const shift = rateMeasure(shifted?.calls ?? [], "UpdateStateMachineAlias", updateRule, TIME_SCALE);
+        const otherOutcomes = callHistogram(all.filter((c) => c.outcome !== "ok" && !isThrottled(c)));
+        for (const x of runs) if (!x.result.ok) log(`throughput up failed: ${x.result.error?.split("\n").slice(0, 3).join(" | ")}`);
+        return {
+            aliases: THROUGHPUT_ALIASES,
+            failedSteps: failedSteps + (shifted ? 0 : THROUGHPUT_ALIASES),
+            retries: all.filter(isThrottled).length,
+            create, shift,
+            ratio: rateRatio([create, shift], createRule),
+            createSeconds: created.ms / 1000,
+            shiftSeconds: (shifted?.ms ?? 0) / 1000,
+            otherOutcomes,
+        };
+    } finally {
+        await local.stop();
+    }
+}
+
+// --------------------------------------------------------------------------------------------------- report
+
+async function main(): Promise<void> {
+    const started = performance.now();
+    // The AWS SDK's notice about future Node versions is noise here.
+    process.removeAllListeners("warning");
+    const project = installedProject(PROGRAM);
+    try {
+        log(`project with ${PACKAGE} installed from its packed files: ${project}`);
+        const steps = await lifecycle(project);
+        const op = await overheadAndPreview(project);
+        const thr = await throughput(project);
+
+        const engineMedian = median(op.engineMs);
+        const inProcessMedian = median(op.inProcessMs);
+        const engineOverheadRatio = median(op.engineMs.map((e, i) => e / op.inProcessMs[i]));
+        const results = {
+            apiCalls: Object.fromEntries(STEPS.map((s) => [s, steps[s].calls])) as Record<Step, number>,
+            preview100: { apiCalls: op.previewCalls, checkDiffMicrosPerAlias: round(op.checkDiffMicros, 1) },
+            serializedProviderBytes: op.providerBytes,
+            stateBytesPerAlias: Math.round(op.stateBytesPerAlias),
+            throttled: { aliases: thr.aliases, failedSteps: thr.failedSteps, retries: thr.retries, rateRatio: round(thr.ratio, 3) },
+            engineOverheadRatio: round(engineOverheadRatio, 2),
+            date: new Date().toISOString(),
+        };
+
+        const rows: (Row | string)[] = [
+            "API calls per lifecycle step (endpoint call log; Terraform: aws_sfn_alias, alias.go)",
+            ...STEPS.map((s): Row => [
+                `  ${s}: ${steps[s].pattern}`, String(steps[s].calls),
+                `min ${MINIMUM[s]}; TF ${TERRAFORM[s].calls} (${TERRAFORM[s].pattern})`,
+                MINIMUM[s] > 0 ? ratio(steps[s].calls, MINIMUM[s]) : ratio(steps[s].calls, 0),
+            ]),
+            "Preview of 100 aliases (weight change)",
+            ["  API calls", String(op.previewCalls), "must be 0", op.previewCalls === 0 ? "ok" : "FAIL"],
+            ["  updates planned", String(op.previewUpdates), "100", ratio(op.previewUpdates, 100)],
+            [`  check+diff per alias (median of ${CHECK_DIFF_ROUNDS} rounds)`, `${op.checkDiffMicros.toFixed(1)} us`,
+                `1 loopback Describe: ${(op.describeMicros / 1000).toFixed(2)} ms`, ratio(op.checkDiffMicros, op.describeMicros, 4)],
+            "Size",
+            ["  serialized __provider (installed package)", bytes(op.providerBytes),
+                `${SERIALIZED_LIMIT} B test limit${op.providerIsRequire ? "; a require()" : "; NOT a require()"}`, ratio(op.providerBytes, SERIALIZED_LIMIT)],
+            ["  state per alias (engine's state file)", bytes(op.stateBytesPerAlias),
+                `alias's own data: ${bytes(op.aliasDataBytes)} JSON`, ratio(op.stateBytesPerAlias, op.aliasDataBytes)],
+            ["    of which __provider (inputs + outputs)", bytes(op.providerStateBytesPerAlias),
+                "state per alias", ratio(op.providerStateBytesPerAlias, op.stateBytesPerAlias)],
+            `Throughput: ${THROUGHPUT_ALIASES} aliases over ${THROUGHPUT_MACHINES} state machines, buckets 100 + 1/s x${TIME_SCALE}`,
+            ["  failed steps", String(thr.failedSteps), "must be 0", thr.failedSteps === 0 ? "ok" : "FAIL"],
+            ["  retries (throttled attempts)", String(thr.retries), `SDK retry quota: ${RETRY_QUOTA_RETRIES} unrefunded`, ratio(thr.retries, RETRY_QUOTA_RETRIES)],
+            [`  create up: ${thr.createSeconds.toFixed(1)} s, writes beyond burst`, `${thr.create.sustainedPerSecond.toFixed(2)}/s`,
+                `refill ${thr.create.limitPerSecond}/s`, ratio(thr.create.sustainedPerSecond, thr.create.limitPerSecond)],
+            [`  shift up: ${thr.shiftSeconds.toFixed(1)} s, writes beyond burst`, `${thr.shift.sustainedPerSecond.toFixed(2)}/s`,
+                `refill ${thr.shift.limitPerSecond}/s`, ratio(thr.shift.sustainedPerSecond, thr.shift.limitPerSecond)],
+            ["  achieved write rate (both ups)", `${(thr.ratio * 100).toFixed(1)}%`, "bucket refill rate", ratio(thr.ratio, 1)],
+            `Engine overhead: 100-alias up, median of ${OVERHEAD_REPEATS}`,
+            ["  through pulumi-local + plugin", `${(engineMedian / 1000).toFixed(2)} s`,
+                `in process: ${(inProcessMedian / 1000).toFixed(2)} s`, `${engineOverheadRatio.toFixed(2)}x`],
+        ];
+        if (Object.keys(thr.otherOutcomes).length) rows.push(`  other failed calls: ${JSON.stringify(thr.otherOutcomes)}`);
+        const table = formatTable(rows);
+        fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+        const wall = (performance.now() - started) / 1000;
+        process.stdout.write(`${table}\n\nbench/results.json written (${results.date}); bench wall time ${wall.toFixed(0)} s\n`);
+        if (thr.failedSteps > 0 || op.previewCalls > 0) process.exitCode = 1;
+    } finally {
+        fs.rmSync(project, { recursive: true, force: true });
+    }
+}
+
+function round(n: number, digits: number): number {
+    const f = 10 ** digits;
+    return Math.round(n * f) / f;
+}
+
+main().catch((e) => {
+    process.stderr.write(`bench failed: ${e?.stack ?? e}\n`);
+    process.exitCode = 1;
+});
