@@ -98,11 +98,11 @@ export function isAwsError(e: unknown, awsName: string): boolean {
     return typeof e === "object" && e !== null && (e as { awsName?: string }).awsName === awsName;
 }
 
-function awsError(operation: string, subject: string, e: unknown): AwsError {
+function awsError(operation: string, subject: string, e: unknown, attemptsMade?: number): AwsError {
     const raw = e as { name?: string; message?: string; $metadata?: { requestId?: string; attempts?: number } };
     const awsName = raw?.name ?? "Error";
     const requestId = raw?.$metadata?.requestId;
-    const attempts = raw?.$metadata?.attempts;
+    const attempts = attemptsMade ?? raw?.$metadata?.attempts;
     const message =
         `${operation} for ${subject} failed: ${awsName}: ${raw?.message ?? String(e)}` +
         (requestId ? ` (request id ${requestId}` + (attempts && attempts > 1 ? `, after ${attempts} attempts)` : ")") : "");
@@ -115,11 +115,41 @@ function awsError(operation: string, subject: string, e: unknown): AwsError {
     return error;
 }
 
+/**
+ * How long one call may go on being throttled before it fails. The SDK's own retries also stop when its
+ * retry quota runs dry (500 tokens per client, 5 per throttled retry): an up of a few hundred aliases sends
+ * their writes at once, AWS grants alias writes at 1/s after a burst of 100, and measured against the local
+ * endpoint a third of 300 parallel creates failed that way. A throttled call was not applied and every
+ * alias call is safe to repeat, so the call is sent again after a jittered backoff (paced as well by the
+ * client's adaptive rate limiter) until this deadline. `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides it.
+ */
+export const THROTTLE_PATIENCE_MS = 10 * 60_000;
+const THROTTLE_BACKOFF_MAX_MS = 20_000;
+
+function throttlePatienceMs(): number {
+    const raw = Number(process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS);
+    return Number.isInteger(raw) && raw >= 0 ? raw : THROTTLE_PATIENCE_MS;
+}
+
+/** The SDK's own classification, so that every code AWS uses for throttling counts. */
+function isThrottling(e: unknown): boolean {
+    const { isThrottlingError } = require("@smithy/core/retry") as typeof import("@smithy/core/retry");
+    return typeof e === "object" && e !== null && isThrottlingError(e as never);
+}
+
 async function send<T>(region: string, operation: string, subject: string, command: unknown): Promise<T> {
-    try {
-        return (await clientFor(region).send(command as never)) as T;
-    } catch (e) {
-        throw awsError(operation, subject, e);
+    const deadline = Date.now() + throttlePatienceMs();
+    let attempts = 0;
+    for (let round = 1; ; round++) {
+        try {
+            return (await clientFor(region).send(command as never)) as T;
+        } catch (e) {
+            attempts += (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
+            // Full jitter on an exponential base, so that calls throttled together do not return together.
+            const backoff = Math.random() * Math.min(THROTTLE_BACKOFF_MAX_MS, 1000 * 2 ** Math.min(round, 5));
+            if (!isThrottling(e) || Date.now() + backoff > deadline) throw awsError(operation, subject, e, attempts);
+            await new Promise((resolve) => setTimeout(resolve, backoff));
+        }
     }
 }
 

@@ -194,20 +194,47 @@ describe("provider against a mocked SFN client", () => {
             });
         });
 
-        it("surfaces throttling that outlasted the retries, with the attempts made", async () => {
-            sfn.on(CreateStateMachineAliasCommand).rejects(
+        describe("throttling", () => {
+            const throttled = (requestId: string) =>
                 new SFNServiceException({
                     name: "ThrottlingException",
                     $fault: "client",
                     message: "Rate exceeded",
-                    $metadata: { httpStatusCode: 400, requestId: "req-thr", attempts: MAX_ATTEMPTS },
-                }),
-            );
-            await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }), (e: Error & { requestId?: string }) => {
-                assert.equal(e.name, "ThrottlingException");
-                assert.equal(e.requestId, "req-thr");
-                assert.match(e.message, new RegExp(`Rate exceeded \\(request id req-thr, after ${MAX_ATTEMPTS} attempts\\)`));
-                return true;
+                    $metadata: { httpStatusCode: 400, requestId, attempts: MAX_ATTEMPTS },
+                });
+            let patience: string | undefined;
+            beforeEach(() => (patience = process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS));
+            afterEach(() => {
+                if (patience === undefined) delete process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS;
+                else process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS = patience;
+            });
+
+            it("sends a call again when the SDK's retries gave up on throttling, until AWS accepts it", async () => {
+                sfn.on(CreateStateMachineAliasCommand)
+                    .rejectsOnce(throttled("req-thr-1"))
+                    .resolves({ stateMachineAliasArn: ALIAS, creationDate: created });
+                const result = await provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) });
+                assert.equal(result.id, ALIAS);
+                assert.deepEqual(sent().map(([name]) => name), ["CreateStateMachineAliasCommand", "CreateStateMachineAliasCommand"]);
+                assert.deepEqual(sfn.call(0).args[0].input, sfn.call(1).args[0].input);
+            });
+
+            it("surfaces throttling that outlasted its patience, with AWS's name, request id and the attempts made", async () => {
+                process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS = "0";
+                sfn.on(CreateStateMachineAliasCommand).rejects(throttled("req-thr"));
+                await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }), (e: Error & { requestId?: string }) => {
+                    assert.equal(e.name, "ThrottlingException");
+                    assert.equal(e.requestId, "req-thr");
+                    assert.match(e.message, new RegExp(`Rate exceeded \\(request id req-thr, after ${MAX_ATTEMPTS} attempts\\)`));
+                    return true;
+                });
+                assert.equal(sfn.calls().length, 1);
+            });
+
+            it("does not repeat calls that failed for another reason", async () => {
+                sfn.on(CreateStateMachineAliasCommand).rejects(new ValidationException({ message: "bad", ...meta("req-v") }));
+                await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }), /ValidationException: bad/);
+                assert.equal(sfn.calls().length, 1);
             });
         });
     });
