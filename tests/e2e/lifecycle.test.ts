@@ -3,24 +3,16 @@
 // other, in order; each asserts the engine's steps AND the endpoint's call log.
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import {
-    CreateStateMachineAliasCommand, CreateStateMachineCommand, DeleteStateMachineAliasCommand,
-    DescribeStateMachineAliasCommand, ListStateMachineAliasesCommand, SFNClient, UpdateStateMachineAliasCommand,
-    UpdateStateMachineCommand,
+    CreateStateMachineAliasCommand, DeleteStateMachineAliasCommand, DescribeStateMachineAliasCommand,
+    ListStateMachineAliasesCommand, SFNClient, UpdateStateMachineAliasCommand,
 } from "@aws-sdk/client-sfn";
 import { run, RunResult } from "../../tools/pulumi-local";
 import { SfnLocal, startSfnLocal } from "../../tools/sfn-local";
+import { endpointEnv, makeMachine as makeSfnMachine, Routing, scratchProject, TYPE, WRITES } from "../support/world";
 
-const ROOT = path.join(__dirname, "..", "..");
 const PROGRAM = path.join(__dirname, "programs", "alias");
-const ROLE = "arn:aws:iam::123456789012:role/e2e";
-const TYPE = "pulumi-nodejs:dynamic/sfn:StateMachineAlias";
-const WRITES = ["CreateStateMachineAlias", "UpdateStateMachineAlias", "DeleteStateMachineAlias"];
-const definition = (comment: string) => JSON.stringify({ Comment: comment, StartAt: "A", States: { A: { Type: "Pass", End: true } } });
-
-interface Routing { stateMachineVersionArn: string; weight: number }
 
 describe("end to end: StateMachineAlias through the local engine and endpoint", function () {
     this.timeout(90_000);
@@ -30,15 +22,7 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
     let machine: { arn: string; v1: string; v2: string };
     let other: { arn: string; v1: string };
 
-    async function makeMachine(name: string, versions: number) {
-        const c = await sfn.send(new CreateStateMachineCommand({ name, definition: definition("1"), roleArn: ROLE, publish: true }));
-        const arns = [c.stateMachineVersionArn!];
-        for (let i = 2; i <= versions; i++) {
-            const u = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: c.stateMachineArn, definition: definition(String(i)), publish: true }));
-            arns.push(u.stateMachineVersionArn!);
-        }
-        return { arn: c.stateMachineArn!, versions: arns };
-    }
+    const makeMachine = (name: string, versions: number) => makeSfnMachine(sfn, name, versions);
 
     before(async () => {
         local = await startSfnLocal({ throttling: false, seed: 7 });
@@ -49,9 +33,7 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         other = { arn: o.arn, v1: o.versions[0] };
         // A scratch project whose program is ./programs/alias; node_modules is linked so that the plugin,
         // which runs in the project folder, resolves @aws-sdk/client-sfn as it would in a user's project.
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "sfn-alias-e2e-"));
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: alias-e2e\nruntime: nodejs\nmain: ${PROGRAM}\n`);
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        dir = scratchProject(PROGRAM, "sfn-alias-e2e-");
     });
 
     after(async () => {
@@ -63,10 +45,7 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         local.clearCalls();
         return run({
             command, cwd: dir, stack, config,
-            env: {
-                AWS_ENDPOINT_URL_SFN: local.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test",
-                AWS_SESSION_TOKEN: "", AWS_PROFILE: "", PULUMI_NODEJS_TRANSPILE_ONLY: "true",
-            },
+            env: endpointEnv(local.url),
         });
     }
     const cfg = (routing: Routing[], extra: Record<string, string> = {}) =>

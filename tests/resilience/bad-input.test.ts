@@ -1,0 +1,139 @@
+// Bad input, refused before anything is sent. Not the check rules table (tests/provider/check.test.ts): the
+// same kinds of mistakes driven through the layers a user goes through — a program, the local engine, the
+// real dynamic-provider plugin — against a live endpoint whose call log must stay empty and a state file
+// that must not change by one byte. Then a seeded fuzz: check never throws, and whatever it accepts the
+// endpoint accepts too.
+import * as assert from "assert";
+import * as fc from "fast-check";
+import { configureAws } from "../../provider/aws";
+import { checkAlias } from "../../provider/check";
+import { stateMachineAliasProvider as provider } from "../../provider/provider";
+import {
+    AliasProject, aliasSteps, assertStateMatchesEndpoint, ensureBuilt, makeMachine, ok, SfnLocal, sdkClient, startSfnLocal,
+} from "../support/world";
+import { BAD_INPUTS, GOOD_EDGES, Versions } from "./bad-inputs";
+import { counts } from "./counts";
+
+/** Words of a fix or of the rule to follow: every message says what is expected, not only what is wrong. */
+const FIX = /\b(must|set|use|add|remove|omit|choose|adjust|accepts|is required|did you mean|outside 0-100|publish|route|keep|expected|write|shorten|may contain only)\b/i;
+
+describe("resilience: bad input is refused at check, through the engine, with zero API calls", function () {
+    this.timeout(120_000);
+    let local: SfnLocal;
+    let project: AliasProject;
+    let v: Versions;
+
+    before(async () => {
+        ensureBuilt();
+        local = await startSfnLocal({ throttling: false, seed: 11 });
+        const sfn = sdkClient(local);
+        const orders = await makeMachine(sfn, "orders", 2);
+        const billing = await makeMachine(sfn, "billing", 1);
+        v = { sm: orders.arn, v1: orders.versions[0], v2: orders.versions[1], other: billing.versions[0] };
+        project = new AliasProject(local);
+    });
+    after(async () => {
+        project?.cleanup();
+        configureAws({});
+        await local?.stop();
+    });
+
+    it(`has at least 50 bad inputs (${BAD_INPUTS.length})`, () => {
+        assert.ok(BAD_INPUTS.length >= 50);
+    });
+
+    it("one up declaring every bad input beside a good alias: each refused on its property, no call, state unchanged", async () => {
+        const good = { resource: "good", args: { name: "good", routingConfiguration: [{ stateMachineVersionArn: v.v1, weight: 100 }] } };
+        ok(await project.run("up", [good]), "setting up the good alias");
+        const before = project.stateText()!;
+        local.clearCalls();
+
+        const bad = BAD_INPUTS.map((b, i) => ({ resource: `bad-${i}`, args: b.args(v) }));
+        // --continue-on-error: the engine reports every failed check, not only the first.
+        const r = await project.run("up", [good, ...bad], { continueOnError: true });
+        counts.inputsTried += BAD_INPUTS.length;
+        assert.strictEqual(r.ok, false);
+        assert.deepStrictEqual(local.calls(), [], "an API call was made");
+        assert.strictEqual(project.stateText(), before, "the state file changed");
+        assert.deepStrictEqual(aliasSteps(r).filter((s) => s.startsWith("good") || s.endsWith(" good")), ["same good"]);
+        const missing: string[] = [];
+        BAD_INPUTS.forEach((b, i) => {
+            const step = r.steps.find((s) => s.name === `bad-${i}`);
+            const error = step?.error ?? "";
+            const expected = `${b.property}: `;
+            const reason = error.split(/; (?=[\w[\].]*: )/).map((x) => x.replace(/^check failed: /, "")).find((x) => x.startsWith(expected));
+            if (!step || step.op !== "create" || !reason || !reason.includes(b.quotes(v)) || !FIX.test(reason)) {
+                missing.push(`${b.title}: ${error || "no failed step"}`);
+            }
+        });
+        assert.deepStrictEqual(missing, [], "bad inputs not refused as expected");
+        assert.ok(!r.steps.some((s) => s.name.startsWith("bad-") && !s.error), "a bad input got a step");
+        assertStateMatchesEndpoint(local, [project.state()], "after the refused up", true);
+    });
+
+    it("the edges that are valid (80-char name, weight 0, 256-char description) pass check and the endpoint", async () => {
+        const edges = GOOD_EDGES(v).map((args, i) => ({ resource: `edge-${i}`, args }));
+        local.clearCalls();
+        const r = await project.run("up", edges, { stack: "edges" });
+        ok(r);
+        counts.inputsTried += edges.length;
+        assert.deepStrictEqual(local.calls().map((c) => `${c.operation} ${c.outcome}`), edges.map(() => "CreateStateMachineAlias ok"));
+        ok(await project.run("destroy", edges, { stack: "edges" }));
+    });
+
+    it("fuzz (seeded): check never throws; what it accepts, CreateStateMachineAlias through the provider accepts", async () => {
+        configureAws({ endpoint: local.url, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+        const versionArn = fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom(v.v1, v.v2) },
+            { weight: 1, arbitrary: fc.constantFrom(v.other, v.sm, `${v.sm}:prod`, `${v.sm}:0`, `${v.sm}:01`, v.v1.replace("arn:aws:", "arn:aws-cn:"), "") },
+            { weight: 1, arbitrary: fc.string() },
+        );
+        const weight = fc.oneof(
+            { weight: 6, arbitrary: fc.integer({ min: 0, max: 100 }) },
+            { weight: 1, arbitrary: fc.constantFrom(-1, 101, 50.5, Number.NaN, Infinity, null, "50", undefined) },
+        );
+        const entry = fc.record({ stateMachineVersionArn: versionArn, weight }, { requiredKeys: [] });
+        const routing = fc.oneof(
+            { weight: 4, arbitrary: weight.map((w) => [{ stateMachineVersionArn: v.v1, weight: w }]) },
+            { weight: 4, arbitrary: fc.integer({ min: 0, max: 100 }).map((w) => [{ stateMachineVersionArn: v.v1, weight: w }, { stateMachineVersionArn: v.v2, weight: 100 - w }]) },
+            { weight: 3, arbitrary: fc.array(entry, { minLength: 0, maxLength: 3 }) },
+            { weight: 1, arbitrary: fc.constantFrom(null, "x", 5, {}) },
+        );
+        const name = fc.oneof(
+            { weight: 6, arbitrary: fc.stringMatching(/^[a-zA-Z_.-][a-zA-Z0-9_.-]{0,81}$/) },
+            { weight: 1, arbitrary: fc.string({ maxLength: 90 }) },
+            { weight: 1, arbitrary: fc.constantFrom(undefined, "", "123", "prød", 7) },
+        );
+        const description = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.string({ maxLength: 256 }) }, { weight: 1, arbitrary: fc.constantFrom("d".repeat(256), "d".repeat(257), 3) });
+        const inputs = fc.record({ name, description, routingConfiguration: routing, extra: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom("routingConfigurations", "tags", "adoptExisting") }) })
+            .map(({ extra, ...rest }) => {
+                const o: Record<string, unknown> = { __autonamePrefix: "fuzz" };
+                for (const [k, x] of Object.entries(rest)) if (x !== undefined) o[k] = x;
+                if (extra) o[extra] = extra === "adoptExisting" ? "yes" : [];
+                return o;
+            });
+        let accepted = 0;
+        let refused = 0;
+        await fc.assert(fc.asyncProperty(inputs, async (news) => {
+            local.clearCalls();
+            let outcome;
+            try {
+                outcome = checkAlias({}, news);
+            } catch (e) {
+                throw new Error(`check threw on ${JSON.stringify(news)}: ${(e as Error).stack}`);
+            }
+            counts.inputsTried++;
+            if (outcome.failures.length > 0) {
+                refused++;
+                assert.deepStrictEqual(local.calls(), []);
+                return;
+            }
+            accepted++;
+            const created = await provider.create!(outcome.inputs);
+            assert.deepStrictEqual(local.calls().map((c) => `${c.operation} ${c.outcome}`), ["CreateStateMachineAlias ok"]);
+            await provider.delete!(created.id, created.outs);
+        }), { seed: 20261122, numRuns: 300 });
+        assert.ok(accepted >= 30 && refused >= 30, `fuzz too one-sided: ${accepted} accepted, ${refused} refused`);
+        assert.deepStrictEqual(Object.keys(local.snapshot().aliases).filter((a) => !a.endsWith(":good")), []);
+    });
+});
