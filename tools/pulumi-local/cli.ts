@@ -1,9 +1,9 @@
-// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--json]`
+// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--parallel N] [--json]`
 import { Command, run } from "./engine";
 
 const USAGE =
     "usage: pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] " +
-    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--json]";
+    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--parallel N] [--json]";
 
 export interface CliArgs {
     command: Command;
@@ -13,6 +13,7 @@ export interface CliArgs {
     secretConfig: Record<string, string>;
     json: boolean;
     continueOnError: boolean;
+    parallel?: number;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -44,6 +45,13 @@ export function parseArgs(argv: string[]): CliArgs {
             case "--secret-config": { const [k, v] = pair(take(), flag); out.secretConfig[k] = v; break; }
             case "--json": out.json = true; break;
             case "--continue-on-error": out.continueOnError = true; break;
+            case "--parallel": case "-p": {
+                const text = take();
+                const n = Number(text);
+                if (!Number.isInteger(n) || n < 1) throw new Error(`--parallel expects a whole number of at least 1, received "${text}"\n${USAGE}`);
+                out.parallel = n;
+                break;
+            }
             case "--yes": case "-y": case "--skip-preview": break; // accepted for muscle memory; never prompts
             case "--help": case "-h": throw new Error(USAGE);
             default:
@@ -70,6 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     const result = await run({
         command: args.command, cwd: args.cwd, stack: args.stack, config: args.config, secretConfig: args.secretConfig,
         continueOnError: args.continueOnError,
+        parallel: args.parallel,
     });
     if (args.json) {
         const { stdout: _text, ...machine } = result;

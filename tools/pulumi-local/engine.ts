@@ -29,6 +29,11 @@ export interface RunOptions {
      * depend on it still get their steps, so every failure is reported. Nothing is deleted when a step failed.
      */
     continueOnError?: boolean;
+    /**
+     * Like `pulumi up --parallel`: how many resource steps may run at once. Default: unbounded, as the
+     * Pulumi CLI's; a step always waits for the steps of its dependencies and parent. 1 runs them one at a time.
+     */
+    parallel?: number;
 }
 
 export type StepOp =
@@ -88,7 +93,11 @@ export class Deployment {
     private readonly failed = new Set<string>();
     private plugin?: Promise<DynamicProviderPlugin>;
     private engineAddress = "";
-    private queue: Promise<unknown> = Promise.resolve();
+    /** Each registered resource's step, settled (never rejected) when it is over: what dependants wait for. */
+    private readonly stepsOver = new Map<string, Promise<void>>();
+    /** Steps running now, and the ones waiting for a slot under `parallel`. */
+    private running = 0;
+    private readonly waitingForSlot: (() => void)[] = [];
     private lastWritten?: string;
     private stackUrn = "";
     /** Set at the first failed step: like the engine, stop the program and take no further steps. */
@@ -165,11 +174,37 @@ export class Deployment {
 
     // ---------------------------------------------------------------- resource steps
 
-    /** Serializes steps: one runs at a time, in registration order. */
-    private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-        const next = this.queue.then(fn, fn);
-        this.queue = next.catch(() => undefined);
-        return next;
+    /** Runs fn when a slot is free under `parallel`. */
+    private async inSlot<T>(fn: () => Promise<T>): Promise<T> {
+        const limit = this.opts.parallel && this.opts.parallel > 0 ? this.opts.parallel : Infinity;
+        while (this.running >= limit) await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
+        this.running++;
+        try {
+            return await fn();
+        } finally {
+            this.running--;
+            this.waitingForSlot.shift()?.();
+        }
+    }
+
+    /**
+     * Schedules a resource's step as the engine's step executor does: after the steps of the resources it
+     * depends on (and of its parent) are over, concurrently with every other step.
+     */
+    private schedule<T>(urn: string, after: string[], fn: () => Promise<T>): Promise<T> {
+        const before = after.map((u) => this.stepsOver.get(u)).filter((p): p is Promise<void> => p !== undefined);
+        const step = Promise.all(before).then(() => this.inSlot(fn));
+        this.stepsOver.set(urn, step.then(() => undefined, () => undefined));
+        return step;
+    }
+
+    /** Resolves once every step scheduled so far, and any scheduled while waiting, is over. */
+    private async allStepsOver(): Promise<void> {
+        let seen = -1;
+        while (seen !== this.stepsOver.size) {
+            seen = this.stepsOver.size;
+            await Promise.all(this.stepsOver.values());
+        }
     }
 
     private urnOf(type: string, name: string, parent: string): string {
@@ -195,9 +230,9 @@ export class Deployment {
         const urn = this.urnOf(type, name, parent);
         this.inFlight++;
         if (this.idleTimer) clearTimeout(this.idleTimer);
-        return this.enqueue(async () => {
+        const dependencies: string[] = req.getDependenciesList();
+        return this.schedule(urn, [...dependencies, parent].filter((u) => u), async () => {
             if (this.cancelled) throw new StepFailure("not updated: the update was stopped by an earlier failure");
-            const dependencies: string[] = req.getDependenciesList();
             const blocked = [...dependencies, parent].find((d) => d && this.failed.has(d));
             if (blocked) {
                 // Like the engine, a dependant of a failed step is not touched; its old state stays as it was.
@@ -476,26 +511,50 @@ export class Deployment {
 
     // ---------------------------------------------------------------- deletions
 
-    /** Deletes, in reverse dependency (state) order, what the program no longer declares and replaced copies. */
+    /**
+     * Deletes resources as the engine does: concurrently (under `parallel`), each one only once every
+     * resource among them that depends on it, or is its child, is deleted. A failed delete keeps what it
+     * depends on; the first failure is thrown once every delete that could run has run.
+     */
+    private async deleteInDependencyOrder(doomed: ResourceState[], deleteOne: (r: ResourceState) => Promise<void>): Promise<void> {
+        const over = new Map<ResourceState, Promise<void>>();
+        const dependantsOf = (r: ResourceState) =>
+            doomed.filter((x) => x !== r && (x.parent === r.urn || (x.dependencies ?? []).includes(r.urn) || (x.urn === r.urn && x.delete && !r.delete)));
+        const schedule = (r: ResourceState): Promise<void> => {
+            let p = over.get(r);
+            if (!p) {
+                p = Promise.all(dependantsOf(r).map(schedule)).then(() => this.inSlot(() => deleteOne(r)));
+                over.set(r, p);
+                p.catch(() => undefined);
+            }
+            return p;
+        };
+        const results = await Promise.allSettled(doomed.map(schedule));
+        const failure = results.find((x): x is PromiseRejectedResult => x.status === "rejected");
+        if (failure) throw failure.reason;
+    }
+
+    /** Deletes what the program no longer declares and replaced copies, dependants first. */
     private async deleteLeftovers(): Promise<void> {
         const all = [...this.touched, ...this.base];
         const doomed = all.filter((r) => r.delete || this.base.includes(r)).reverse();
         for (const r of doomed) {
-            const op: StepOp = r.delete ? "delete-replaced" : "delete";
             if (r.protect && !r.delete) {
-                throw this.fail(r.urn, r.type, r.name, op,
+                throw this.fail(r.urn, r.type, r.name, "delete",
                     `unable to delete resource ${r.urn} as it is currently marked for protection: ` +
                     `set \`protect: false\` on it and run up, then remove it`);
             }
-            if (this.preview) {
-                this.record({ urn: r.urn, type: r.type, name: r.name, op });
-                continue;
-            }
-            await this.deleteResource(undefined, r, op);
+        }
+        if (this.preview) {
+            for (const r of doomed) this.record({ urn: r.urn, type: r.type, name: r.name, op: r.delete ? "delete-replaced" : "delete" });
+            return;
+        }
+        await this.deleteInDependencyOrder(doomed, async (r) => {
+            await this.deleteResource(undefined, r, r.delete ? "delete-replaced" : "delete");
             this.touched = this.touched.filter((x) => x !== r);
             this.base = this.base.filter((x) => x !== r);
             this.save();
-        }
+        });
     }
 
     // ---------------------------------------------------------------- commands
@@ -553,45 +612,52 @@ export class Deployment {
         await this.deleteLeftovers();
     }
 
+    /** Reads every resource, concurrently (under `parallel`) as the engine does; drops those gone. */
     private async refresh(): Promise<void> {
-        const list = [...this.base];
-        for (const r of list) {
-            if (!r.custom || !isDynamicType(r.type)) continue;
-            const plugin = await this.getPlugin();
-            let read;
-            try {
-                read = await plugin.read(r.urn, r.id ?? "", unwrapSecrets(r.outputs), unwrapSecrets(r.inputs));
-            } catch (e: any) {
-                throw this.fail(r.urn, r.type, r.name, "refresh", `refreshing failed: ${e.message}`);
-            }
-            const i = this.base.indexOf(r);
-            if (!read.id) {
-                this.base.splice(i, 1);
-                this.record({ urn: r.urn, type: r.type, name: r.name, op: "delete" });
-            } else {
-                const keep = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
-                const outputs = markSecret(read.outputs, keep);
-                const inputs = read.inputs ? markSecret(read.inputs, keep) : r.inputs;
-                const diffs = changedKeys(r.outputs, outputs, ["__provider"]);
-                this.base[i] = { ...r, id: read.id, outputs, inputs };
-                this.record({ urn: r.urn, type: r.type, name: r.name, op: "refresh", diffs });
-            }
-            this.save();
+        const list = this.base.filter((r) => r.custom && isDynamicType(r.type));
+        const results = await Promise.allSettled(list.map((r) => this.inSlot(() => this.refreshOne(r))));
+        const failure = results.find((x): x is PromiseRejectedResult => x.status === "rejected");
+        if (failure) throw failure.reason;
+    }
+
+    private async refreshOne(r: ResourceState): Promise<void> {
+        const plugin = await this.getPlugin();
+        let read;
+        try {
+            read = await plugin.read(r.urn, r.id ?? "", unwrapSecrets(r.outputs), unwrapSecrets(r.inputs));
+        } catch (e: any) {
+            throw this.fail(r.urn, r.type, r.name, "refresh", `refreshing failed: ${e.message}`);
         }
+        const i = this.base.indexOf(r);
+        if (!read.id) {
+            this.base.splice(i, 1);
+            this.record({ urn: r.urn, type: r.type, name: r.name, op: "delete" });
+        } else {
+            const keep = [...secretKeys(r.outputs), ...secretKeys(r.inputs), ...(r.additionalSecretOutputs ?? [])];
+            const outputs = markSecret(read.outputs, keep);
+            const inputs = read.inputs ? markSecret(read.inputs, keep) : r.inputs;
+            const diffs = changedKeys(r.outputs, outputs, ["__provider"]);
+            this.base[i] = { ...r, id: read.id, outputs, inputs };
+            this.record({ urn: r.urn, type: r.type, name: r.name, op: "refresh", diffs });
+        }
+        this.save();
     }
 
     private async destroy(): Promise<void> {
-        for (const r of [...this.base].reverse()) {
+        const doomed = [...this.base].reverse();
+        for (const r of doomed) {
             if (r.protect) {
                 throw this.fail(r.urn, r.type, r.name, "delete",
                     `unable to delete resource ${r.urn} as it is currently marked for protection: ` +
                     `set \`protect: false\` on it and run up before destroying`);
             }
+        }
+        await this.deleteInDependencyOrder(doomed, async (r) => {
             await this.deleteResource(undefined, r, r.delete ? "delete-replaced" : "delete");
             this.base = this.base.filter((x) => x !== r);
             if (this.base.every((x) => x.type !== STACK_TYPE)) this.outputs = {};
             this.save();
-        }
+        });
     }
 
     // ---------------------------------------------------------------- the program
@@ -640,7 +706,7 @@ export class Deployment {
                 child.on("error", (e) => { this.errors.push(`could not start the program: ${e.message}`); resolve(-1); });
                 child.on("exit", (c, sig) => resolve(c ?? (sig ? 128 : 1)));
             });
-            await this.queue;
+            await this.allStepsOver();
             if (code !== 0 || this.cancelled) {
                 if (this.errors.length === 0) {
                     const logged = this.diagnostics.filter((d) => d.startsWith("error: "));
@@ -677,13 +743,14 @@ export class Deployment {
                 }));
             },
             registerResourceOutputs(call: any, callback: any) {
-                reply(callback)(self.enqueue(async () => {
-                    self.registerOutputs(call.request.getUrn(), call.request.getOutputs()?.toJavaScript() ?? {});
+                const urn: string = call.request.getUrn();
+                reply(callback)((self.stepsOver.get(urn) ?? Promise.resolve()).then(() => {
+                    self.registerOutputs(urn, call.request.getOutputs()?.toJavaScript() ?? {});
                     return new emptyproto.Empty();
                 }));
             },
             signalAndWaitForShutdown(_call: any, callback: any) {
-                reply(callback)(self.queue.then(() => new emptyproto.Empty()));
+                reply(callback)(self.allStepsOver().then(() => new emptyproto.Empty()));
             },
             readResource(call: any, callback: any) {
                 callback({ code: grpc.status.UNIMPLEMENTED, details: `reading existing resources (${call.request.getType()} .get) is not supported by pulumi-local` });
