@@ -106,6 +106,13 @@ export class AliasProject {
         return readState(this.dir, stack);
     }
 
+    /** The states of every stack of the project (they share the endpoint). */
+    allStates(): StackState[] {
+        const dir = path.join(this.dir, ".pulumi-local");
+        if (!fs.existsSync(dir)) return [];
+        return fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => readState(this.dir, f.slice(0, -5))!).filter(Boolean);
+    }
+
     cleanup(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
     }

@@ -1,0 +1,113 @@
+// Faults from the endpoint's seeded injection, each kind across a whole lifecycle (create, update + replace,
+// refresh, destroy) through the local engine. After every step the state says exactly what the endpoint
+// holds, whether the step succeeded or failed; then an up (or destroy) with faults off converges with
+// exactly the expected writes. Latency goes beyond the provider's request timeout (shortened through
+// PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS), so attempts time out and are retried while the endpoint still
+// applies the first one: the writes are idempotent, nothing doubles.
+import * as assert from "assert";
+import { configureAws } from "../../provider/aws";
+import { stateMachineAliasProvider as provider } from "../../provider/provider";
+import { Lifecycle } from "../support/scenario";
+import { AliasProject, AliasSpec, ensureBuilt, makeMachine, sdkClient, SfnLocal, startSfnLocal } from "../support/world";
+import { counts, countFaults } from "./counts";
+
+const TIMEOUT_MS = 300;
+const KINDS: { kind: string; spec: string; env?: NodeJS.ProcessEnv; settleMs?: number; latencyBeyond?: number }[] = [
+    { kind: "throttling storm", spec: "throttle=0.5,seed=1" },
+    { kind: "5xx burst", spec: "5xx=0.5,5xx-status=mixed,seed=3" },
+    { kind: "dropped connections", spec: "drop=0.4,seed=5" },
+    { kind: "latency beyond the SDK timeout", spec: "latency=0-700,seed=4", env: { PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) }, settleMs: 800, latencyBeyond: TIMEOUT_MS },
+    // The window outlasts the whole lifecycle: every read sees the state from before the latest write.
+    { kind: "stale reads after writes", spec: "stale=600000,seed=105" },
+];
+
+export function lifecycleSpecs(v: string[], prefix: string) {
+    const r = (...e: [number, number][]) => e.map(([i, w]) => ({ stateMachineVersionArn: v[i], weight: w }));
+    const created: AliasSpec[] = [
+        { resource: "a", args: { name: `${prefix}-a`, description: "live", routingConfiguration: r([0, 100]) } },
+        { resource: "b", args: { name: `${prefix}-b0`, routingConfiguration: r([0, 100]) } },
+    ];
+    const changed: AliasSpec[] = [
+        { resource: "a", args: { name: `${prefix}-a`, description: "canary", routingConfiguration: r([0, 90], [1, 10]) } },
+        { resource: "b", args: { name: `${prefix}-b1`, routingConfiguration: r([1, 100]) } },
+    ];
+    return { created, changed };
+}
+
+describe("resilience: faults across the lifecycle", function () {
+    this.timeout(150_000);
+    let local: SfnLocal;
+    let project: AliasProject;
+    let versions: string[];
+
+    before(async () => {
+        ensureBuilt();
+        local = await startSfnLocal({ throttling: false, seed: 100 });
+        versions = (await makeMachine(sdkClient(local), "orders", 2)).versions;
+        project = new AliasProject(local);
+    });
+    after(async () => {
+        project?.cleanup();
+        configureAws({});
+        await local?.stop();
+    });
+
+    for (const k of KINDS) {
+        it(`${k.kind} (${k.spec})`, async () => {
+            const stack = k.kind.split(" ")[0];
+            const life = new Lifecycle(project, stack);
+            const { created, changed } = lifecycleSpecs(versions, stack);
+            const settle = () => new Promise((r) => setTimeout(r, k.settleMs ?? 0));
+            const faulted = async (command: "up" | "refresh" | "destroy", specs: AliasSpec[], what: string) => {
+                local.setFaults(k.spec);
+                const { result } = await life.step(command, specs, `${k.kind}: ${what}`, k.env);
+                local.setFaults(undefined);
+                await settle(); // answers still sleeping on latency land before the state is compared
+                countFaults(local.calls(), k.latencyBeyond);
+                life.check(`${k.kind}: after ${what} (${result.ok ? "succeeded" : `failed: ${result.error}`})`);
+                return result;
+            };
+
+            await faulted("up", created, "create");
+            // A failed create converges within the next up: it is the same program change, redone.
+            const createdOk = project.state(stack)?.resources.filter((r) => r.id).length === 2;
+            if (!createdOk) await life.converge("up", created, `${k.kind}: create`);
+            await faulted("up", changed, "update + replace");
+            const refreshed = await faulted("refresh", changed, "refresh");
+            // A refresh reports configuration drift only when there is some (here none; a retried write may
+            // leave a later updateDate, which is the truth).
+            const drift = refreshed.steps.flatMap((s) => (s.diffs ?? []).filter((d) => !["updateDate", "creationDate"].includes(d)));
+            if (refreshed.ok) assert.deepStrictEqual(drift, [], "refresh invented drift");
+            await life.converge("up", changed, `${k.kind}: update + replace, refresh`);
+            await faulted("destroy", changed, "destroy");
+            await life.converge("destroy", changed, `${k.kind}: destroy`);
+            assert.deepStrictEqual(Object.keys(local.snapshot().aliases), [], "aliases left after destroy");
+            counts.convergedRuns += 2;
+        });
+    }
+
+    it("the request timeout ends an attempt that gets no answer; the retry gets through", async () => {
+        const saved = process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS;
+        process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS = "300";
+        try {
+            configureAws({ endpoint: local.url, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+            const created = await provider.create!({ name: "slow", routingConfiguration: [{ stateMachineVersionArn: versions[0], weight: 100 }] });
+            // Every answer takes 5 s, far beyond the 300 ms timeout, until the faults are lifted.
+            local.setFaults("latency=5000,ops=DescribeStateMachineAlias");
+            local.clearCalls();
+            const lift = setTimeout(() => local.setFaults(undefined), 1500);
+            const read = await provider.read!(created.id, created.outs);
+            clearTimeout(lift);
+            assert.strictEqual(read.id, created.id);
+            const describes = local.calls().filter((c) => c.operation === "DescribeStateMachineAlias");
+            assert.ok(describes.length >= 2, `no retry after the timeout: ${JSON.stringify(describes)}`);
+            assert.ok(describes[0].injected?.includes("latency:5000ms"));
+            countFaults(describes, 300);
+            await provider.delete!(created.id, created.outs);
+        } finally {
+            if (saved === undefined) delete process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS;
+            else process.env.PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS = saved;
+            configureAws({});
+        }
+    });
+});
