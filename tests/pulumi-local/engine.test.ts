@@ -138,6 +138,20 @@ describe("pulumi-local engine", function () {
         assert.deepStrictEqual(p.takeCalls(), ["delete a"]);
     });
 
+    it("runs independent steps concurrently, and a dependant only after its dependency", async () => {
+        // a (registered first) cannot finish before b exists: one step at a time in registration order would
+        // never finish; c depends on a, and fails if it runs before a's create is over.
+        const r = await p.run("up", [
+            { name: "a", props: { waitFor: "b" } },
+            { name: "b" },
+            { name: "c", dependsOn: ["a"], props: { needs: "a" } },
+        ]);
+        assert.ok(r.ok, r.error);
+        const calls = p.takeCalls();
+        assert.deepStrictEqual(calls.sort(), ["create a", "create b", "create c"]);
+        assert.deepStrictEqual(p.stateNames().sort(), ["a", "b", "c"]);
+    });
+
     it("refresh reads every resource, shows drift and drops those gone", async () => {
         await p.run("up", [{ name: "a" }, { name: "b" }, { name: "c" }]);
         p.takeCalls();

@@ -33,6 +33,12 @@ const recordsProvider = {
             await new Promise(() => setInterval(() => undefined, 1000));
         }
         if (inputs.failCreate) throw new Error(`create of ${inputs.key} refused on demand`);
+        // Concurrency probes: wait (bounded) until another record exists; or require one to exist already.
+        for (let i = 0; inputs.waitFor && !load()[inputs.waitFor]; i++) {
+            if (i > 200) throw new Error(`record ${inputs.waitFor} never appeared while ${inputs.key} waited for it`);
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        if (inputs.needs && !load()[inputs.needs]) throw new Error(`record ${inputs.needs} is not created yet, but ${inputs.key} depends on it`);
         const records = load();
         if (records[inputs.key]) throw new Error(`record ${inputs.key} already exists`);
         const id = `rec-${inputs.key}`;
