@@ -1,8 +1,10 @@
 // What the resilience suites exercised, printed once at the end of a mocha run (fast suite or soak).
+import { crashes } from "../support/crash";
+
 export const counts = {
     inputsTried: 0,
     faults: {} as Record<string, number>,
-    crashes: { engine: 0, plugin: 0 },
+    crashes,
     outOfBand: 0,
     convergedRuns: 0,
     failedConvergences: 0,
