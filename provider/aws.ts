@@ -42,6 +42,8 @@ function requestTimeoutMs(): number {
 interface Session {
     settings: AwsSettings;
     clients: Record<string, SFNClient>;
+    /** When a call in each region last got through: while others get through, a throttled call waits on. */
+    lastAcceptedAt: Record<string, number>;
 }
 
 // Settings and clients live on the plugin process's global object, filled at run time by configure. A
@@ -51,7 +53,7 @@ const SESSION_KEY = "__pulumiSfnAliasSession";
 
 function session(): Session {
     const g = globalThis as unknown as Record<string, Session | undefined>;
-    return (g[SESSION_KEY] ??= { settings: {}, clients: {} });
+    return (g[SESSION_KEY] ??= { settings: {}, clients: {}, lastAcceptedAt: {} });
 }
 
 export function configureAws(settings: AwsSettings): void {
@@ -116,12 +118,14 @@ function awsError(operation: string, subject: string, e: unknown, attemptsMade?:
 }
 
 /**
- * How long one call may go on being throttled before it fails. The SDK's own retries also stop when its
- * retry quota runs dry (500 tokens per client, 5 per throttled retry): an up of a few hundred aliases sends
- * their writes at once, AWS grants alias writes at 1/s after a burst of 100, and measured against the local
- * endpoint a third of 300 parallel creates failed that way. A throttled call was not applied and every
- * alias call is safe to repeat, so the call is sent again after a jittered backoff (paced as well by the
- * client's adaptive rate limiter) until this deadline. `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides it.
+ * How long a throttled call waits on while no call in its region gets through. The SDK's own retries also
+ * stop when its retry quota runs dry (500 tokens per client, 5 per throttled retry): an up of a few hundred
+ * aliases sends their writes at once, AWS grants alias writes at 1/s after a burst of 100, and measured
+ * against the local endpoint a third of 300 parallel creates failed that way. A throttled call was not
+ * applied and every alias call is safe to repeat, so the call is sent again after a jittered backoff (paced
+ * as well by the client's adaptive rate limiter). The deadline runs from the last call that got through, not
+ * from the call's start, so an up of any size waits its turn while AWS grants writes, and fails only when
+ * AWS has granted none for this long. `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides it.
  */
 export const THROTTLE_PATIENCE_MS = 10 * 60_000;
 const THROTTLE_BACKOFF_MAX_MS = 20_000;
@@ -138,15 +142,19 @@ function isThrottling(e: unknown): boolean {
 }
 
 async function send<T>(region: string, operation: string, subject: string, command: unknown): Promise<T> {
-    const deadline = Date.now() + throttlePatienceMs();
+    const started = Date.now();
+    const { lastAcceptedAt } = session();
     let attempts = 0;
     for (let round = 1; ; round++) {
         try {
-            return (await clientFor(region).send(command as never)) as T;
+            const out = (await clientFor(region).send(command as never)) as T;
+            lastAcceptedAt[region] = Date.now();
+            return out;
         } catch (e) {
             attempts += (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
             // Full jitter on an exponential base, so that calls throttled together do not return together.
             const backoff = Math.random() * Math.min(THROTTLE_BACKOFF_MAX_MS, 1000 * 2 ** Math.min(round, 5));
+            const deadline = Math.max(started, lastAcceptedAt[region] ?? 0) + throttlePatienceMs();
             if (!isThrottling(e) || Date.now() + backoff > deadline) throw awsError(operation, subject, e, attempts);
             await new Promise((resolve) => setTimeout(resolve, backoff));
         }

@@ -231,6 +231,42 @@ describe("provider against a mocked SFN client", () => {
                 assert.equal(sfn.calls().length, 1);
             });
 
+            describe("patience measured from the last call that got through", () => {
+                // Backoffs are Math.random() x (2 s, 4 s, ...): pinned to 0.2, a call throttled twice waits
+                // 0.4 s + 0.8 s, longer than a patience of 1 s counted from its start.
+                const random = Math.random;
+                beforeEach(() => {
+                    Math.random = () => 0.2;
+                    process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS = "1000";
+                    sfn.on(CreateStateMachineAliasCommand)
+                        .rejectsOnce(throttled("req-1"))
+                        .rejectsOnce(throttled("req-2"))
+                        .resolves({ stateMachineAliasArn: ALIAS, creationDate: created });
+                    sfn.on(DescribeStateMachineAliasCommand).resolves({
+                        stateMachineAliasArn: `${SM}:other`, name: "other", routingConfiguration: routing([V1, 100]), creationDate: created, updateDate: created,
+                    });
+                });
+                afterEach(() => (Math.random = random));
+
+                it("waits on while other calls in the region get through", async function () {
+                    this.timeout(10000);
+                    let done = false;
+                    const busy = (async () => {
+                        while (!done) {
+                            await provider.read!(`${SM}:other`, {});
+                            await new Promise((resolve) => setTimeout(resolve, 100));
+                        }
+                    })();
+                    const result = await provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }).finally(() => (done = true));
+                    await busy;
+                    assert.equal(result.id, ALIAS);
+                });
+
+                it("gives up when nothing got through for that long", async () => {
+                    await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }), new RegExp(`ThrottlingException: Rate exceeded \\(request id req-2, after ${2 * MAX_ATTEMPTS} attempts\\)`));
+                });
+            });
+
             it("does not repeat calls that failed for another reason", async () => {
                 sfn.on(CreateStateMachineAliasCommand).rejects(new ValidationException({ message: "bad", ...meta("req-v") }));
                 await assert.rejects(provider.create!({ name: "live", routingConfiguration: routing([V1, 100]) }), /ValidationException: bad/);
