@@ -125,7 +125,10 @@ function weightFailure(weight: unknown, path: string): string | undefined {
         return `${path} is ${show(weight)}, but weights are whole percentages; use an integer from ${WEIGHT_MIN} to ${WEIGHT_MAX}.`;
     }
     if (weight < WEIGHT_MIN || weight > WEIGHT_MAX) {
-        return `${path} is ${weight}, outside ${WEIGHT_MIN}-${WEIGHT_MAX}; a weight is the percentage of executions sent to that version.`;
+        return (
+            `${path} is ${weight}, outside ${WEIGHT_MIN}-${WEIGHT_MAX}; a weight is the percentage of executions sent to that version: ` +
+            `use a whole number from ${WEIGHT_MIN} to ${WEIGHT_MAX}, the weights summing to ${WEIGHT_SUM}.`
+        );
     }
     return undefined;
 }

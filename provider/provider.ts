@@ -5,6 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { aliasArnOf, parseAliasArn, parseVersionArn } from "./arn";
+import { isStaleRead } from "./consistency";
 import { configureAws, createAlias, deleteAlias, describeAlias, isAwsError, LiveAlias, updateAlias } from "./aws";
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
@@ -117,6 +118,11 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         const { region } = parseAliasArn(id);
         const live = await describeAlias(region, id);
         if (!live) return {}; // no id: the engine drops the resource
+        if (props && isStaleRead(live, props)) {
+            // Older than what this provider wrote: a stale answer, not drift. What was recorded stands.
+            const { __provider: _, ...recorded } = props;
+            return { id, props: recorded };
+        }
         const adoptExisting = props?.adoptExisting;
         const outs: AliasOutputs = {
             name: live.name,

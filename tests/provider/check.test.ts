@@ -207,7 +207,7 @@ describe("checkAlias", () => {
         const W0 = "routingConfiguration[0].weight";
         runTable([
             bad("-1", w0(-1), { property: W0, includes: ["is -1", "outside 0-100", "percentage of executions"] }),
-            bad("101 (single entry)", routed([entry(V1, 101)]), { property: W0, includes: ["is 101", "outside 0-100"] }),
+            bad("101 (single entry)", routed([entry(V1, 101)]), { property: W0, includes: ["is 101", "outside 0-100", "use a whole number from 0 to 100"] }),
             bad("50.5", w0(50.5), {
                 property: W0,
                 message: "routingConfiguration[0].weight is 50.5, but weights are whole percentages; use an integer from 0 to 100.",

@@ -368,6 +368,31 @@ describe("provider against a mocked SFN client", () => {
             });
         });
 
+        it("keeps what was recorded when AWS answers from before the provider's own last write (stale read)", async () => {
+            sfn.on(DescribeStateMachineAliasCommand).resolves({
+                stateMachineAliasArn: ALIAS,
+                name: "live",
+                description: "orders release",
+                routingConfiguration: routing([V1, 100]),
+                creationDate: created,
+                updateDate: created,
+            });
+            const recorded = { ...storedOutputs, updateDate: updated.toISOString() };
+            const { __provider: _, ...expected } = recorded;
+            assert.deepEqual(await provider.read!(ALIAS, recorded), { id: ALIAS, props: expected });
+            assert.equal(sfn.calls().length, 1);
+        });
+
+        it("reports a later change made by someone else as drift", async () => {
+            const later = new Date("2026-11-03T00:00:00.000Z");
+            sfn.on(DescribeStateMachineAliasCommand).resolves({
+                stateMachineAliasArn: ALIAS, name: "live", routingConfiguration: routing([V1, 100]), creationDate: created, updateDate: later,
+            });
+            const result = await provider.read!(ALIAS, { ...storedOutputs, updateDate: updated.toISOString() });
+            assert.deepEqual(result.props?.routingConfiguration, routing([V1, 100]));
+            assert.equal(result.props?.updateDate, later.toISOString());
+        });
+
         it("returns no id for an alias that is gone, so the engine drops it", async () => {
             sfn.on(DescribeStateMachineAliasCommand).rejects(new ResourceNotFound({ message: "Request references a resource that does not exist.", ...meta("r") }));
             assert.deepEqual(await provider.read!(ALIAS, storedOutputs), {});
