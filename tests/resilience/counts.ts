@@ -10,13 +10,23 @@ export const counts = {
     failedConvergences: 0,
 };
 
-/** Counts the faults the endpoint injected, from its call log (`fault:*` outcomes, `latency:*` beyond a timeout). */
-export function countFaults(calls: { outcome: string; injected?: string[] }[], latencyBeyondMs = Infinity): void {
+/**
+ * Counts the faults the endpoint injected, from its call log (`fault:*` outcomes, `latency:*` beyond a
+ * timeout, reads answered from `stale` state); returns how many this log holds.
+ */
+export function countFaults(calls: { outcome: string; injected?: string[] }[], latencyBeyondMs = Infinity): number {
+    let found = 0;
+    const add = (kind: string) => {
+        counts.faults[kind] = (counts.faults[kind] ?? 0) + 1;
+        found++;
+    };
     for (const c of calls) {
-        if (c.outcome.startsWith("fault:")) counts.faults[c.outcome.slice(6)] = (counts.faults[c.outcome.slice(6)] ?? 0) + 1;
+        if (c.outcome.startsWith("fault:")) add(c.outcome.slice(6));
         const ms = (c.injected ?? []).map((i) => /^latency:(\d+)ms$/.exec(i)).find(Boolean);
-        if (ms && Number(ms[1]) > latencyBeyondMs) counts.faults["latency-timeout"] = (counts.faults["latency-timeout"] ?? 0) + 1;
+        if (ms && Number(ms[1]) > latencyBeyondMs) add("latency-timeout");
+        if ((c.injected ?? []).includes("stale")) add("stale-read");
     }
+    return found;
 }
 
 export function report(): string {

@@ -12,13 +12,15 @@ import { AliasProject, AliasSpec, ensureBuilt, makeMachine, sdkClient, SfnLocal,
 import { counts, countFaults } from "./counts";
 
 const TIMEOUT_MS = 300;
-const KINDS: { kind: string; spec: string; env?: NodeJS.ProcessEnv; settleMs?: number; latencyBeyond?: number }[] = [
-    { kind: "throttling storm", spec: "throttle=0.5,seed=1" },
+// Seeds are picked so that each step's first calls draw faults (the spec is set, so reseeded, per step).
+const KINDS: { kind: string; spec: string; env?: NodeJS.ProcessEnv; settleMs?: number; latencyBeyond?: number; carry?: boolean }[] = [
+    { kind: "throttling storm", spec: "throttle=0.5,seed=8" },
     { kind: "5xx burst", spec: "5xx=0.5,5xx-status=mixed,seed=3" },
-    { kind: "dropped connections", spec: "drop=0.4,seed=5" },
+    { kind: "dropped connections", spec: "drop=0.4,seed=6" },
     { kind: "latency beyond the SDK timeout", spec: "latency=0-700,seed=4", env: { PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) }, settleMs: 800, latencyBeyond: TIMEOUT_MS },
-    // The window outlasts the whole lifecycle: every read sees the state from before the latest write.
-    { kind: "stale reads after writes", spec: "stale=600000,seed=105" },
+    // The window outlasts the whole lifecycle and is kept across steps (carry): every read, the refresh's
+    // included, sees the state from before the latest write.
+    { kind: "stale reads after writes", spec: "stale=600000,seed=105", carry: true },
 ];
 
 export function lifecycleSpecs(v: string[], prefix: string) {
@@ -58,12 +60,13 @@ describe("resilience: faults across the lifecycle", function () {
             const life = new Lifecycle(project, stack);
             const { created, changed } = lifecycleSpecs(versions, stack);
             const settle = () => new Promise((r) => setTimeout(r, k.settleMs ?? 0));
+            let injected = 0;
             const faulted = async (command: "up" | "refresh" | "destroy", specs: AliasSpec[], what: string) => {
                 local.setFaults(k.spec);
                 const { result } = await life.step(command, specs, `${k.kind}: ${what}`, k.env);
-                local.setFaults(undefined);
+                if (!k.carry) local.setFaults(undefined);
                 await settle(); // answers still sleeping on latency land before the state is compared
-                countFaults(local.calls(), k.latencyBeyond);
+                injected += countFaults(local.calls(), k.latencyBeyond);
                 life.check(`${k.kind}: after ${what} (${result.ok ? "succeeded" : `failed: ${result.error}`})`);
                 return result;
             };
@@ -82,6 +85,8 @@ describe("resilience: faults across the lifecycle", function () {
             await faulted("destroy", changed, "destroy");
             await life.converge("destroy", changed, `${k.kind}: destroy`);
             assert.deepStrictEqual(Object.keys(local.snapshot().aliases), [], "aliases left after destroy");
+            local.setFaults(undefined);
+            assert.ok(injected > 0, `no ${k.kind} fault was injected with ${k.spec}: the test proved nothing`);
             counts.convergedRuns += 2;
         });
     }

@@ -141,12 +141,15 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
   const sendError = (res: http.ServerResponse, e: SfnError, requestId: string) =>
     send(res, e.status, { __type: errorType(e), message: e.message }, requestId, { "x-amzn-ErrorType": errorTypeHeader(e) });
 
-  const runStore = (operation: string, params: unknown, region: string): StoreResult => {
+  const runStore = (operation: string, params: unknown, region: string, entry: CallLogEntry): StoreResult => {
     const now = Date.now();
     if (stale && now >= stale.until) stale = undefined;
     if (READ_OPERATIONS.has(operation)) {
-      // A throwaway store over the old state: reads are pure, so nothing leaks back.
-      return stale ? new SfnStore(deps, stale.state).handle(operation, params, { region }) : store.handle(operation, params, { region });
+      if (!stale) return store.handle(operation, params, { region });
+      // A throwaway store over the old state: reads are pure, so nothing leaks back. Logged, so that tests
+      // can tell a stale answer from a fresh one.
+      (entry.injected ??= []).push("stale");
+      return new SfnStore(deps, stale.state).handle(operation, params, { region });
     }
     const before = faults.staleMs ? store.snapshot() : undefined;
     const result = store.handle(operation, params, { region });
@@ -206,7 +209,7 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
     if (throttling && !buckets.take(`${accountId}|${cred[3]}`, operation)) return fail(THROTTLING);
     if (parseFailed || typeof params !== "object" || params === null || Array.isArray(params)) return fail(SERIALIZATION);
 
-    const result = runStore(operation, params, cred[3]);
+    const result = runStore(operation, params, cred[3], entry);
     if (result.kind === "error") return fail(result);
     send(res, 200, result.body, requestId);
   };
