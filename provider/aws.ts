@@ -4,6 +4,7 @@
  * message and request id and say which alias they concern.
  */
 import type { SFNClient, SFNClientConfig } from "@aws-sdk/client-sfn";
+import { parseAliasArn } from "./arn";
 import { RoutingEntry } from "./types";
 import { AliasUpdate } from "./plan";
 
@@ -42,7 +43,7 @@ function requestTimeoutMs(): number {
 interface Session {
     settings: AwsSettings;
     clients: Record<string, SFNClient>;
-    /** When a call in each region last got through: while others get through, a throttled call waits on. */
+    /** When a call of each operation in each region last got through: while others get through, a throttled call waits on. */
     lastAcceptedAt: Record<string, number>;
 }
 
@@ -56,6 +57,7 @@ function session(): Session {
     return (g[SESSION_KEY] ??= { settings: {}, clients: {}, lastAcceptedAt: {} });
 }
 
+/** Applies the stack's settings; clients are made anew, with them, when next needed. */
 export function configureAws(settings: AwsSettings): void {
     const s = session();
     s.settings = settings;
@@ -123,11 +125,14 @@ function awsError(operation: string, subject: string, e: unknown, attemptsMade?:
  * aliases sends their writes at once, AWS grants alias writes at 1/s after a burst of 100, and measured
  * against the local endpoint a third of 300 parallel creates failed that way. A throttled call was not
  * applied and every alias call is safe to repeat, so the call is sent again after a jittered backoff (paced
- * as well by the client's adaptive rate limiter). The deadline runs from the last call that got through, not
- * from the call's start, so an up of any size waits its turn while AWS grants writes, and fails only when
- * AWS has granted none for this long. `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides it.
+ * as well by the client's adaptive rate limiter). The deadline runs from the last call of the same operation
+ * in the region that got through (AWS's buckets are per operation), not from the call's start, so an up of
+ * any size waits its turn while AWS grants those writes, and fails when AWS granted none for this long, or
+ * after THROTTLE_MAX_WAIT_MS in all. `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides the patience.
  */
 export const THROTTLE_PATIENCE_MS = 10 * 60_000;
+/** However much progress others make, one call gives up after this long. */
+export const THROTTLE_MAX_WAIT_MS = 60 * 60_000;
 const THROTTLE_BACKOFF_MAX_MS = 20_000;
 
 function throttlePatienceMs(): number {
@@ -144,25 +149,27 @@ function isThrottling(e: unknown): boolean {
 async function send<T>(region: string, operation: string, subject: string, command: unknown): Promise<T> {
     const started = Date.now();
     const { lastAcceptedAt } = session();
+    const bucket = `${region}|${operation}`;
     let attempts = 0;
     for (let round = 1; ; round++) {
         try {
             const out = (await clientFor(region).send(command as never)) as T;
-            lastAcceptedAt[region] = Date.now();
+            lastAcceptedAt[bucket] = Date.now();
             return out;
         } catch (e) {
             attempts += (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
             // Full jitter on an exponential base, so that calls throttled together do not return together.
             const backoff = Math.random() * Math.min(THROTTLE_BACKOFF_MAX_MS, 1000 * 2 ** Math.min(round, 5));
-            const deadline = Math.max(started, lastAcceptedAt[region] ?? 0) + throttlePatienceMs();
+            const deadline = Math.min(Math.max(started, lastAcceptedAt[bucket] ?? 0) + throttlePatienceMs(), started + THROTTLE_MAX_WAIT_MS);
             if (!isThrottling(e) || Date.now() + backoff > deadline) throw awsError(operation, subject, e, attempts);
             await new Promise((resolve) => setTimeout(resolve, backoff));
         }
     }
 }
 
+/** AWS's timestamps as ISO strings; a missing one (never from AWS itself) stays empty rather than invented. */
 function iso(date: Date | undefined): string {
-    return (date ?? new Date()).toISOString();
+    return date ? date.toISOString() : "";
 }
 
 export interface CreateAliasRequest {
@@ -171,7 +178,8 @@ export interface CreateAliasRequest {
     readonly routingConfiguration: readonly RoutingEntry[];
 }
 
-export async function createAlias(region: string, req: CreateAliasRequest): Promise<{ arn: string; creationDate: string }> {
+/** Creates the alias whose ARN will be `arn` (the state machine's ARN qualified by the name). */
+export async function createAlias(region: string, arn: string, req: CreateAliasRequest): Promise<{ arn: string; creationDate: string }> {
     const input = {
         name: req.name,
         routingConfiguration: req.routingConfiguration.map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
@@ -180,10 +188,10 @@ export async function createAlias(region: string, req: CreateAliasRequest): Prom
     const out = await send<{ stateMachineAliasArn?: string; creationDate?: Date }>(
         region,
         "CreateStateMachineAlias",
-        `alias '${req.name}'`,
+        arn,
         new (sdk().CreateStateMachineAliasCommand)(input),
     );
-    return { arn: out.stateMachineAliasArn as string, creationDate: iso(out.creationDate) };
+    return { arn: out.stateMachineAliasArn || arn, creationDate: iso(out.creationDate) };
 }
 
 export async function updateAlias(region: string, arn: string, update: AliasUpdate): Promise<{ updateDate: string }> {
@@ -223,7 +231,7 @@ export async function describeAlias(region: string, arn: string): Promise<LiveAl
     }
     return {
         arn: out.stateMachineAliasArn ?? arn,
-        name: out.name as string,
+        name: out.name ?? parseAliasArn(arn).aliasName,
         ...(out.description ? { description: out.description } : {}),
         routingConfiguration: (out.routingConfiguration ?? []).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn as string, weight: r.weight as number })),
         creationDate: iso(out.creationDate),

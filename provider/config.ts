@@ -9,12 +9,15 @@ export const ENDPOINT_KEYS = ["sfn", "stepfunctions"];
 
 export type ConfigGetter = (key: string) => string | undefined;
 
-function endpointFrom(raw: string): string | undefined {
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(raw);
-    } catch {
-        throw new Error(`aws:endpoints is not JSON (received ${JSON.stringify(raw)}); set it as a list such as [{"sfn": "http://127.0.0.1:4566"}].`);
+function endpointFrom(raw: unknown): string | undefined {
+    // Config values usually arrive as JSON text; an engine may also pass structured values as they are.
+    let parsed: unknown = raw;
+    if (typeof raw === "string") {
+        try {
+            parsed = JSON.parse(raw);
+        } catch {
+            throw new Error(`aws:endpoints is not JSON (received ${JSON.stringify(raw)}); set it as a list such as [{"sfn": "http://127.0.0.1:4566"}].`);
+        }
     }
     const entries = Array.isArray(parsed) ? parsed : [parsed];
     for (const entry of entries) {

@@ -7,6 +7,9 @@ function time(iso: unknown): number {
     return typeof iso === "string" ? Date.parse(iso) : NaN;
 }
 
+/** Waits before reading again after a stale answer; AWS's reads catch up within seconds. */
+export const STALE_REREAD_DELAYS_MS = [500, 1500];
+
 export function isStaleRead(live: { creationDate: string; updateDate: string }, known: { creationDate?: unknown; updateDate?: unknown }): boolean {
     return time(live.updateDate) < time(known.updateDate) || time(live.creationDate) < time(known.creationDate);
 }

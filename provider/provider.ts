@@ -5,7 +5,7 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { aliasArnOf, parseAliasArn, parseVersionArn } from "./arn";
-import { isStaleRead } from "./consistency";
+import { isStaleRead, STALE_REREAD_DELAYS_MS } from "./consistency";
 import { configureAws, createAlias, deleteAlias, describeAlias, isAwsError, LiveAlias, updateAlias } from "./aws";
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
@@ -54,8 +54,12 @@ function explainMissingVersion(e: unknown, alias: string, routing: readonly Rout
     return e;
 }
 
-/** ConflictException on create: an alias of that name exists with another configuration. */
-async function adopt(region: string, stateMachineArn: string, desired: AliasInputs, conflict: unknown): Promise<AliasOutputs> {
+/**
+ * ConflictException on create: an alias of that name exists with another configuration. `providerText` is
+ * the engine's `__provider`, which a partly created resource's recorded properties must carry (the engine
+ * stores them as they are, and later calls on the resource rebuild the provider from it).
+ */
+async function adopt(region: string, stateMachineArn: string, desired: AliasInputs, conflict: unknown, providerText: unknown): Promise<AliasOutputs> {
     const arn = aliasArnOf(stateMachineArn, desired.name);
     const live: LiveAlias | undefined = await describeAlias(region, arn);
     if (!live) throw conflict; // deleted in between: report what AWS said
@@ -64,15 +68,21 @@ async function adopt(region: string, stateMachineArn: string, desired: AliasInpu
         updateDate = await applyPlan(region, arn, planUpdate(live, desired));
     } catch (e) {
         // The alias exists: hand it to the engine as partly created, so it is managed (and fixed by the next
-        // up) rather than forgotten.
+        // up) rather than forgotten. What is recorded is the alias as AWS has it, so the next diff sees
+        // every difference that is still to be applied.
         const partial = e as Error & { id?: string; properties?: Props };
         partial.id = arn;
-        partial.properties = outputsOf({ ...desired, ...(live.description !== undefined ? { description: live.description } : {}), routingConfiguration: live.routingConfiguration }, {
+        const recorded: AliasOutputs = {
+            name: live.name,
+            ...(live.description !== undefined ? { description: live.description } : {}),
+            routingConfiguration: live.routingConfiguration,
+            ...(desired.adoptExisting !== undefined ? { adoptExisting: desired.adoptExisting } : {}),
             arn,
             stateMachineArn,
             creationDate: live.creationDate,
             updateDate: live.updateDate,
-        }) as unknown as Props;
+        };
+        partial.properties = { ...recorded, ...(providerText !== undefined ? { __provider: providerText } : {}) };
         throw partial;
     }
     return outputsOf(desired, { arn, stateMachineArn, creationDate: live.creationDate, updateDate: updateDate ?? live.updateDate });
@@ -98,7 +108,7 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         const { region, stateMachineArn } = regionAndMachineOf(desired.routingConfiguration);
         let outs: AliasOutputs;
         try {
-            const created = await createAlias(region, desired);
+            const created = await createAlias(region, aliasArnOf(stateMachineArn, desired.name), desired);
             outs = outputsOf(desired, { arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
         } catch (e) {
             if (!isAwsError(e, "ConflictException")) throw explainMissingVersion(e, aliasArnOf(stateMachineArn, desired.name), desired.routingConfiguration);
@@ -109,17 +119,23 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
                     `AWS said: ${(e as Error).message}`;
                 throw e;
             }
-            outs = await adopt(region, stateMachineArn, desired, e);
+            outs = await adopt(region, stateMachineArn, desired, e, inputs.__provider);
         }
         return { id: outs.arn, outs };
     },
 
     async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
         const { region } = parseAliasArn(id);
-        const live = await describeAlias(region, id);
+        let live = await describeAlias(region, id);
+        for (const delay of STALE_REREAD_DELAYS_MS) {
+            if (!live || !props || !isStaleRead(live, props)) break;
+            await new Promise((resolve) => setTimeout(resolve, delay));
+            live = await describeAlias(region, id);
+        }
         if (!live) return {}; // no id: the engine drops the resource
         if (props && isStaleRead(live, props)) {
-            // Older than what this provider wrote: a stale answer, not drift. What was recorded stands.
+            // Still older than what this provider wrote: a stale answer, not drift. What was recorded stands.
+            console.warn(`${id}: AWS still answers with the alias as it was before ${String(props.updateDate)}; keeping what was recorded.`);
             const { __provider: _, ...recorded } = props;
             return { id, props: recorded };
         }
@@ -151,7 +167,7 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
             // very same id with the desired configuration: recreate it rather than fail.
             let created: { arn: string; creationDate: string };
             try {
-                created = await createAlias(region, desired);
+                created = await createAlias(region, id, desired);
             } catch (c) {
                 throw explainMissingVersion(c, id, desired.routingConfiguration);
             }

@@ -107,3 +107,26 @@ describe("serialized provider, as installed from the package", function () {
         assert.deepEqual(diff, { changes: false, replaces: [] });
     });
 });
+
+describe("serialized provider, inlined (as in this repository's own programs)", function () {
+    this.timeout(60000);
+
+    it("captures no credential even when configure ran before serialization in the same process", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        const { stateMachineAliasProvider } = await import("../../sdk");
+        const { configureAws } = await import("../../provider/aws");
+        const secret = "inline-secret-never-in-text";
+        await stateMachineAliasProvider.configure!({
+            config: { get: (k: string) => ({ "aws:accessKey": "AKIAINLINEKEY0000001", "aws:secretKey": secret })[k], require: () => "" },
+        });
+        try {
+            const f = await pulumi.runtime.serializeFunction(() => stateMachineAliasProvider, { allowSecrets: true });
+            // Inlined: the provider's code is in the text, not a require() of a package.
+            assert.doesNotMatch(f.text, /require\("pulumi-sfn-alias\//);
+            assert.match(f.text, /CreateStateMachineAliasCommand/);
+            assert.ok(!f.text.includes(secret) && !f.text.includes("AKIAINLINEKEY0000001"));
+        } finally {
+            configureAws({});
+        }
+    });
+});
