@@ -110,11 +110,12 @@ describe("pulumi-local engine", function () {
     it("a failed step stops its dependants, keeps what succeeded, and deletes nothing", async () => {
         await p.run("up", [{ name: "old" }]);
         p.takeCalls();
+        // d is independent of b, but b waits for it, so d's create is over before b fails (steps run concurrently).
         const r = await p.run("up", [
             { name: "a" },
-            { name: "b", props: { failCreate: true }, dependsOn: ["a"] },
-            { name: "c", dependsOn: ["b"] },
             { name: "d" },
+            { name: "b", props: { failCreate: true }, dependsOn: ["a", "d"] },
+            { name: "c", dependsOn: ["b"] },
         ]);
         assert.strictEqual(r.ok, false);
         assert.strictEqual(r.exitCode, 1);

@@ -76,6 +76,8 @@ export interface AliasSpec {
     args: Record<string, unknown>;
     secretDescription?: boolean;
     descriptionFromSecretConfig?: boolean;
+    /** Resources declared earlier whose steps this one's waits for. */
+    dependsOn?: string[];
 }
 
 /** A scratch project running ALIASES_PROGRAM against an endpoint. */

@@ -228,6 +228,12 @@ export class Deployment {
         const parent: string = req.getParent();
         const custom: boolean = req.getCustom();
         const urn = this.urnOf(type, name, parent);
+        if (this.stepsOver.has(urn)) {
+            // As the engine: two resources with one URN cannot both be managed.
+            const failure = this.fail(urn, type, name, "create", `Duplicate resource URN '${urn}'; try giving it a unique name`);
+            if (!this.opts.continueOnError) this.cancel();
+            return Promise.reject(failure);
+        }
         this.inFlight++;
         if (this.idleTimer) clearTimeout(this.idleTimer);
         const dependencies: string[] = req.getDependenciesList();
@@ -330,11 +336,13 @@ export class Deployment {
         const protect: boolean = protectSet ? req.getProtect() : false;
         const retainOnDelete: boolean | undefined = req.hasRetainondelete() && req.getRetainondelete() ? true : undefined;
         const dbrOption: boolean | undefined = req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined;
-        const plugin = await this.getPlugin();
+        const op: StepOp = old ? "update" : "create";
+        const plugin = await this.getPlugin()
+            .catch((e: Error) => { throw this.fail(urn, type, name, op, `the dynamic provider plugin did not start: ${e.message}`); });
 
         // Check: old inputs and new inputs, secrets stripped (the plugin does not accept secrets).
         const checked = await plugin.check(urn, old ? unwrapSecrets(old.inputs) : {}, unwrapSecrets(news))
-            .catch((e: ProviderError) => { throw new StepFailure(`check failed: ${e.message}`); });
+            .catch((e: ProviderError) => { throw this.fail(urn, type, name, op, `check failed: ${e.message}`); });
         if (checked.failures.length > 0) {
             const reasons = checked.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason));
             const message = `check failed: ${reasons.join("; ")}`;
@@ -417,7 +425,9 @@ export class Deployment {
             } catch (e: any) {
                 const partial = (e as ProviderError).initFailure;
                 if (partial) {
-                    replaceTouched(newState(old.id ?? "", { ...inputs, ...partial.properties }, { initErrors: partial.reasons }));
+                    // Recorded as the provider reported them, as the engine does (a dynamic provider must
+                    // include __provider there for later calls on the resource to work).
+                    replaceTouched(newState(old.id ?? "", partial.properties, { initErrors: partial.reasons }));
                     this.save();
                 }
                 throw this.fail(urn, type, name, "update", `updating failed: ${e.message}`, { diffs });
@@ -480,8 +490,9 @@ export class Deployment {
         } catch (e: any) {
             const partial = (e as ProviderError).initFailure;
             if (partial && partial.id) {
-                // Keep the inputs (and so __provider) beside the reported properties: a later delete needs them.
-                const s = newState(partial.id, { ...inputs, ...partial.properties }, { initErrors: partial.reasons });
+                // Recorded as the provider reported them, as the engine does (a dynamic provider must include
+                // __provider there for later calls on the resource to work).
+                const s = newState(partial.id, partial.properties, { initErrors: partial.reasons });
                 this.touched.push(s);
                 this.save();
             }

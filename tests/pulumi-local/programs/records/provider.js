@@ -49,7 +49,9 @@ const recordsProvider = {
         if (inputs.partialCreate) {
             const err = new Error(`record ${inputs.key} created but did not become ready`);
             err.id = id;
-            err.properties = outs;
+            // As a dynamic provider must: the engine records these properties as they are, and later calls
+            // on the resource rebuild the provider from their __provider.
+            err.properties = { ...outs, __provider: inputs.__provider };
             err.reasons = ["not ready"];
             throw err;
         }
