@@ -47,7 +47,7 @@ export interface StateMachineAliasArgs {
  * versions of a state machine by weight, for blue/green and canary releases of workflows.
  *
  * Every input AWS would refuse is refused at preview; routing order never causes a diff; a create, an update
- * and a delete each make exactly one API call.
+ * and a delete each make one API call (retries of throttled or failed attempts aside).
  */
 export class StateMachineAlias extends pulumi.dynamic.Resource {
     /** The alias name. */
