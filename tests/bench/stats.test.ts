@@ -1,5 +1,5 @@
 // The benchmark's pure helpers (bench/stats.ts): medians, call counting, the rate ratio and the table. Fast;
-// no timing is asserted here or anywhere in npm test (`npm run bench` measures, it does not test).
+// no speed is asserted here or anywhere in npm test (`npm run bench` measures, it does not test).
 import { strict as assert } from "assert";
 import {
     callHistogram, callPattern, countCalls, formatTable, isThrottled, LoggedCall, median, rateMeasure, rateRatio, ratio,
