@@ -548,7 +548,10 @@ export class SfnStore {
     return ok({ stateMachineVersionArn: version.arn, creationDate: secs(version.creationDate) }, this.state.seq !== before);
   }
 
-  private listStateMachineVersions(p: any): StoreResult {
+  /** A paginated list of one state machine's versions or aliases: the same model checks, the same errors. */
+  private listOfStateMachine<T extends { seq: number; arn: string; creationDate: number }>(
+    p: any, items: (smArn: string) => T[], tokenScope: string, newestFirst: boolean, key: string, arnKey: string,
+  ): StoreResult {
     const v = new Violations();
     if (v.required("stateMachineArn", p.stateMachineArn)) v.length("stateMachineArn", p.stateMachineArn, 1, LIMITS.arnMax);
     this.checkListModel(v, p);
@@ -556,13 +559,17 @@ export class SfnStore {
     if (bad) return bad;
     const sm = this.existingStateMachine(p.stateMachineArn);
     if (isSfnError(sm)) return sm;
-    // AWS lists versions newest first.
-    const r = this.paginate(this.versionsOf(sm.arn), `ver:${sm.arn}`, p.maxResults, p.nextToken, true);
+    const r = this.paginate(items(sm.arn), `${tokenScope}:${sm.arn}`, p.maxResults, p.nextToken, newestFirst);
     if (isSfnError(r)) return r;
     return ok(compact({
-      stateMachineVersions: r.page.map((x) => ({ stateMachineVersionArn: x.arn, creationDate: secs(x.creationDate) })),
+      [key]: r.page.map((x) => ({ [arnKey]: x.arn, creationDate: secs(x.creationDate) })),
       nextToken: r.nextToken,
     }));
+  }
+
+  private listStateMachineVersions(p: any): StoreResult {
+    // AWS lists versions newest first.
+    return this.listOfStateMachine(p, (sm) => this.versionsOf(sm), "ver", true, "stateMachineVersions", "stateMachineVersionArn");
   }
 
   private deleteStateMachineVersion(p: any): StoreResult {
@@ -684,19 +691,7 @@ export class SfnStore {
   }
 
   private listStateMachineAliases(p: any): StoreResult {
-    const v = new Violations();
-    if (v.required("stateMachineArn", p.stateMachineArn)) v.length("stateMachineArn", p.stateMachineArn, 1, LIMITS.arnMax);
-    this.checkListModel(v, p);
-    const bad = v.error();
-    if (bad) return bad;
-    const sm = this.existingStateMachine(p.stateMachineArn);
-    if (isSfnError(sm)) return sm;
-    const r = this.paginate(this.aliasesOf(sm.arn), `alias:${sm.arn}`, p.maxResults, p.nextToken, false);
-    if (isSfnError(r)) return r;
-    return ok(compact({
-      stateMachineAliases: r.page.map((a) => ({ stateMachineAliasArn: a.arn, creationDate: secs(a.creationDate) })),
-      nextToken: r.nextToken,
-    }));
+    return this.listOfStateMachine(p, (sm) => this.aliasesOf(sm), "alias", false, "stateMachineAliases", "stateMachineAliasArn");
   }
 
   private deleteStateMachineAlias(p: any): StoreResult {
