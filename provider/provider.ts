@@ -9,7 +9,7 @@ import { isStaleRead, STALE_REREAD_DELAYS_MS } from "./consistency";
 import { configureAws, createAlias, deleteAlias, describeAlias, isAwsError, LiveAlias, updateAlias } from "./aws";
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
-import { diffAlias, stateMachineOf } from "./diff";
+import { diffAlias } from "./diff";
 import { isMissingVersionMessage, missingVersionMessage } from "./explain";
 import { planUpdate, UpdateStep } from "./plan";
 import { AliasInputs, AliasOutputs, RoutingEntry } from "./types";
@@ -29,6 +29,20 @@ function desiredOf(inputs: Props): AliasInputs {
 /** Outputs echo the inputs and add what AWS assigned; no key is ever undefined (the engine refuses it). */
 function outputsOf(desired: AliasInputs, assigned: Pick<AliasOutputs, "arn" | "stateMachineArn" | "creationDate" | "updateDate">): AliasOutputs {
     return { ...desired, ...assigned };
+}
+
+/** Outputs of the alias as AWS has it; adoptExisting, which AWS does not know, is carried over. */
+function outputsOfLive(live: LiveAlias, stateMachineArn: string, adoptExisting: unknown): AliasOutputs {
+    return {
+        name: live.name,
+        ...(live.description !== undefined ? { description: live.description } : {}),
+        routingConfiguration: live.routingConfiguration,
+        ...(typeof adoptExisting === "boolean" ? { adoptExisting } : {}),
+        arn: live.arn,
+        stateMachineArn,
+        creationDate: live.creationDate,
+        updateDate: live.updateDate,
+    };
 }
 
 function regionAndMachineOf(routing: readonly RoutingEntry[]): { region: string; stateMachineArn: string } {
@@ -59,8 +73,7 @@ function explainMissingVersion(e: unknown, alias: string, routing: readonly Rout
  * the engine's `__provider`, which a partly created resource's recorded properties must carry (the engine
  * stores them as they are, and later calls on the resource rebuild the provider from it).
  */
-async function adopt(region: string, stateMachineArn: string, desired: AliasInputs, conflict: unknown, providerText: unknown): Promise<AliasOutputs> {
-    const arn = aliasArnOf(stateMachineArn, desired.name);
+async function adopt(region: string, arn: string, stateMachineArn: string, desired: AliasInputs, conflict: unknown, providerText: unknown): Promise<AliasOutputs> {
     const live: LiveAlias | undefined = await describeAlias(region, arn);
     if (!live) throw conflict; // deleted in between: report what AWS said
     let updateDate: string | undefined;
@@ -72,16 +85,7 @@ async function adopt(region: string, stateMachineArn: string, desired: AliasInpu
         // every difference that is still to be applied.
         const partial = e as Error & { id?: string; properties?: Props };
         partial.id = arn;
-        const recorded: AliasOutputs = {
-            name: live.name,
-            ...(live.description !== undefined ? { description: live.description } : {}),
-            routingConfiguration: live.routingConfiguration,
-            ...(desired.adoptExisting !== undefined ? { adoptExisting: desired.adoptExisting } : {}),
-            arn,
-            stateMachineArn,
-            creationDate: live.creationDate,
-            updateDate: live.updateDate,
-        };
+        const recorded = outputsOfLive({ ...live, arn }, stateMachineArn, desired.adoptExisting);
         partial.properties = { ...recorded, ...(providerText !== undefined ? { __provider: providerText } : {}) };
         throw partial;
     }
@@ -106,12 +110,13 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
     async create(inputs: Props): Promise<dynamic.CreateResult> {
         const desired = desiredOf(inputs);
         const { region, stateMachineArn } = regionAndMachineOf(desired.routingConfiguration);
+        const arn = aliasArnOf(stateMachineArn, desired.name);
         let outs: AliasOutputs;
         try {
-            const created = await createAlias(region, aliasArnOf(stateMachineArn, desired.name), desired);
+            const created = await createAlias(region, arn, desired);
             outs = outputsOf(desired, { arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
         } catch (e) {
-            if (!isAwsError(e, "ConflictException")) throw explainMissingVersion(e, aliasArnOf(stateMachineArn, desired.name), desired.routingConfiguration);
+            if (!isAwsError(e, "ConflictException")) throw explainMissingVersion(e, arn, desired.routingConfiguration);
             if (!desired.adoptExisting) {
                 (e as Error).message =
                     `An alias named '${desired.name}' already exists for ${stateMachineArn} with a different description or routing. ` +
@@ -119,13 +124,13 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
                     `AWS said: ${(e as Error).message}`;
                 throw e;
             }
-            outs = await adopt(region, stateMachineArn, desired, e, inputs.__provider);
+            outs = await adopt(region, arn, stateMachineArn, desired, e, inputs.__provider);
         }
         return { id: outs.arn, outs };
     },
 
     async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
-        const { region } = parseAliasArn(id);
+        const { region, stateMachineArn } = parseAliasArn(id);
         let live = await describeAlias(region, id);
         for (const delay of STALE_REREAD_DELAYS_MS) {
             if (!live || !props || !isStaleRead(live, props)) break;
@@ -139,18 +144,8 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
             const { __provider: _, ...recorded } = props;
             return { id, props: recorded };
         }
-        const adoptExisting = props?.adoptExisting;
-        const outs: AliasOutputs = {
-            name: live.name,
-            ...(live.description !== undefined ? { description: live.description } : {}),
-            routingConfiguration: live.routingConfiguration,
-            ...(typeof adoptExisting === "boolean" ? { adoptExisting } : {}),
-            arn: live.arn,
-            stateMachineArn: stateMachineOf(live.routingConfiguration) ?? parseAliasArn(id).stateMachineArn,
-            creationDate: live.creationDate,
-            updateDate: live.updateDate,
-        };
-        return { id, props: outs };
+        // The alias ARN is its state machine's ARN qualified by the name: that is the state machine.
+        return { id, props: outputsOfLive(live, stateMachineArn, props?.adoptExisting) };
     },
 
     async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
