@@ -1,6 +1,11 @@
-import { parse as parseArn } from "@aws-sdk/util-arn-parser";
-import { partition as partitionOfRegion } from "@aws-sdk/core/client";
 import { VERSION_ARN_MAX_LENGTH } from "./rules";
+
+// The SDK's packages are loaded where they are used, not imported here: the provider is serialized, and a
+// module-level import of a package is captured as a require of one of its internal files
+// (`@aws-sdk/util-arn-parser/dist-cjs/index.js`), which its next release may move.
+function parseArn(arn: string): ReturnType<typeof import("@aws-sdk/util-arn-parser").parse> {
+    return (require("@aws-sdk/util-arn-parser") as typeof import("@aws-sdk/util-arn-parser")).parse(arn);
+}
 
 /** A state machine version, as named by its ARN. */
 export interface VersionRef {
@@ -15,7 +20,7 @@ export interface VersionRef {
 
 export type ArnProblem =
     | { kind: "not-a-string" }
-    | { kind: "too-long" }
+    | { kind: "too-long"; length: number }
     | { kind: "malformed"; detail: string }
     | { kind: "wrong-service"; service: string }
     | { kind: "state-machine"; stateMachineArn: string }
@@ -26,7 +31,19 @@ export type ArnProblem =
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: ArnProblem };
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/**
+ * The shape of a region name, for regions the installed SDK does not know yet. It is what every
+ * `regionRegex` of the SDK's partition data has in common (@aws-sdk/core, dist-cjs/submodules/client/index.js,
+ * `partitionsInfo`, version 1.1): `^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$` (aws), `^cn\-\w+\-\d+$`,
+ * `^eusc\-(de)\-\w+\-\d+$`, `^us\-iso\-\w+\-\d+$`, `^us\-isob\-\w+\-\d+$`, `^eu\-isoe\-\w+\-\d+$`,
+ * `^us\-isof\-\w+\-\d+$`, `^us\-gov\-\w+\-\d+$`: a prefix of lowercase letters in one or two parts, a
+ * word, a number, joined by '-'. So: at least three parts, the first letters, the middle ones lowercase letters
+ * or digits (the regexes' `\w`, as AWS spells regions: lowercase), the last digits. `aws-global` and the
+ * like, which the data lists as regions, are endpoints' pseudo-regions, not where a state machine lives.
+ */
+const REGION_SHAPE = /^[a-z]+(-[a-z0-9]+)+-\d+$/;
+/** The shape of a partition name (aws, aws-cn, aws-us-gov, aws-iso-b, aws-eusc...), for partitions the SDK does not know yet. */
+const PARTITION_SHAPE = /^aws(-[a-z0-9]+)*$/;
 const ACCOUNT_PATTERN = /^\d{12}$/;
 const VERSION_PATTERN = /^[1-9]\d{0,9}$/;
 // State machine names: 1-80 characters, none of them a separator of ARN parts.
@@ -42,10 +59,25 @@ interface QualifiedResource {
     qualifier?: string;
 }
 
+/**
+ * The partition of a region, when the installed SDK knows it; undefined when it does not. Through the public
+ * `@aws-sdk/util-endpoints` (loaded here, see parseArn). Its `partition(region)` returns, for a region it lists, that partition's outputs plus the region's
+ * `description`; for an unlisted region that a partition's `regionRegex` matches, that partition's outputs
+ * without one; for anything else, the `aws` partition's outputs. So an answer with a description, or naming
+ * a partition other than aws, is knowledge; `aws` without a description may be only the fallback (a region
+ * or partition newer than the SDK), and AWS is left to decide.
+ */
+export function knownPartitionOf(region: string): string | undefined {
+    const { partition } = require("@aws-sdk/util-endpoints") as typeof import("@aws-sdk/util-endpoints");
+    const answer = partition(region) as { name?: string; description?: string };
+    if (typeof answer?.name !== "string") return undefined;
+    return answer.description !== undefined || answer.name !== "aws" ? answer.name : undefined;
+}
+
 /** Splits a `states` ARN whose resource is `stateMachine:<name>[:<qualifier>]`. */
 function parseStateMachineResource(arn: unknown): ParseResult<QualifiedResource> {
     if (typeof arn !== "string") return { ok: false, problem: { kind: "not-a-string" } };
-    if (arn.length > VERSION_ARN_MAX_LENGTH) return { ok: false, problem: { kind: "too-long" } };
+    if (arn.length > VERSION_ARN_MAX_LENGTH) return { ok: false, problem: { kind: "too-long", length: arn.length } };
     let parsed;
     try {
         parsed = parseArn(arn);
@@ -54,10 +86,15 @@ function parseStateMachineResource(arn: unknown): ParseResult<QualifiedResource>
     }
     const { partition, service, region, accountId, resource } = parsed;
     if (service !== "states") return { ok: false, problem: { kind: "wrong-service", service } };
-    if (!REGION_PATTERN.test(region)) return { ok: false, problem: { kind: "malformed", detail: `its region '${region}' is not a region name like us-east-1` } };
+    if (!REGION_SHAPE.test(region)) return { ok: false, problem: { kind: "malformed", detail: `its region '${region}' is not a region name like us-east-1` } };
     if (!ACCOUNT_PATTERN.test(accountId)) return { ok: false, problem: { kind: "malformed", detail: `its account '${accountId}' is not a 12-digit account id` } };
-    const expected = partitionOfRegion(region).name;
-    if (expected !== partition) return { ok: false, problem: { kind: "partition-mismatch", partition, region, expected } };
+    // A region the SDK knows fixes the partition; one it does not know (newer than the SDK, or of a partition
+    // newer than the SDK) is left to AWS, as long as both look like what they are.
+    const expected = knownPartitionOf(region);
+    if (expected !== undefined && expected !== partition) return { ok: false, problem: { kind: "partition-mismatch", partition, region, expected } };
+    if (expected === undefined && !PARTITION_SHAPE.test(partition)) {
+        return { ok: false, problem: { kind: "malformed", detail: `its partition '${partition}' is not a partition name (aws, or aws-<name> such as aws-cn or aws-us-gov)` } };
+    }
     const parts = resource.split(":");
     if (parts[0] !== "stateMachine") return { ok: false, problem: { kind: "other-resource", resourceType: parts[0] } };
     const stateMachineName = parts[1] ?? "";
@@ -107,7 +144,7 @@ export function describeArnProblem(problem: ArnProblem): string {
         case "not-a-string":
             return `it must be a string of the form ${VERSION_ARN_FORM}`;
         case "too-long":
-            return `it is longer than ${VERSION_ARN_MAX_LENGTH} characters, AWS's limit`;
+            return `it has ${problem.length} characters, more than AWS's limit of ${VERSION_ARN_MAX_LENGTH} for an ARN; expected ${VERSION_ARN_FORM}`;
         case "malformed":
             return `${problem.detail}; expected ${VERSION_ARN_FORM}`;
         case "wrong-service":

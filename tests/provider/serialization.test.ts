@@ -124,6 +124,8 @@ describe("serialized provider, inlined (as in this repository's own programs)", 
             // Inlined: the provider's code is in the text, not a require() of a package.
             assert.doesNotMatch(f.text, /require\("pulumi-sfn-alias\//);
             assert.match(f.text, /CreateStateMachineAliasCommand/);
+            // Packages are required by name, never by a path into their files (which a release may move).
+            assert.deepStrictEqual(f.text.match(/require\("(@[^/"]+\/)?[^@/"][^/"]*\/[^"]*"\)/g), null, "a require of a file inside a package");
             assert.ok(!f.text.includes(secret) && !f.text.includes("AKIAINLINEKEY0000001"));
         } finally {
             configureAws({});

@@ -1,6 +1,7 @@
 // The bad inputs of the resilience suite: AWS's rules and beyond them. Each is a whole set of alias args
 // (built from real version ARNs), the property check must refuse it on, and a piece of the value the
-// message must quote. JSON cannot carry NaN or Infinity: the program decodes "__NaN__" and friends.
+// message must quote (a description is the exception: never quoted, only its type or length). JSON cannot
+// carry NaN or Infinity: the program decodes "__NaN__" and friends.
 export interface Versions { v1: string; v2: string; other: string; sm: string }
 
 export interface BadInput {
@@ -25,7 +26,7 @@ export const BAD_INPUTS: BadInput[] = [
     { title: "routing empty", args: route(() => []), property: "routingConfiguration", quotes: () => "0 entries" },
     { title: "routing a string", args: route((v) => v.v1), property: "routingConfiguration", quotes: (v) => v.v1 },
     { title: "routing a number", args: route(() => 100), property: "routingConfiguration", quotes: () => "100" },
-    { title: "routing an object, not a list", args: route((v) => r(v.v1, 100)), property: "routingConfiguration", quotes: (v) => v.v1 },
+    { title: "routing an object, not a list", args: route((v) => r(v.v1, 100)), property: "routingConfiguration", quotes: () => 'an object with keys "stateMachineVersionArn", "weight"' },
     { title: "three entries", args: route((v) => [r(v.v1, 34), r(v.v2, 33), r(`${v.sm}:9`, 33)]), property: "routingConfiguration", quotes: () => "3" },
     { title: "an entry that is null", args: route(() => [null]), property: "routingConfiguration[0]", quotes: () => "null" },
     { title: "an entry that is a string", args: route((v) => [v.v1]), property: "routingConfiguration[0]", quotes: (v) => v.v1 },
@@ -74,11 +75,12 @@ export const BAD_INPUTS: BadInput[] = [
     { title: "name with an emoji", args: (v) => base(v, { name: "live🚀" }), property: "name", quotes: () => "live" },
     { title: "name a number", args: (v) => base(v, { name: 7 }), property: "name", quotes: () => "7" },
     { title: "name null", args: (v) => base(v, { name: null }), property: "name", quotes: () => "null" },
-    { title: "name a list", args: (v) => base(v, { name: ["live"] }), property: "name", quotes: () => "[\"live\"]" },
+    { title: "name a list", args: (v) => base(v, { name: ["live"] }), property: "name", quotes: () => "a list of 1 entry" },
     // description
     { title: "description of 257 characters", args: (v) => base(v, { description: "d".repeat(257) }), property: "description", quotes: () => "257" },
-    { title: "description a number", args: (v) => base(v, { description: 42 }), property: "description", quotes: () => "42" },
-    { title: "description an object", args: (v) => base(v, { description: { text: "x" } }), property: "description", quotes: () => "text" },
+    // (a description is never quoted: AWS treats it as sensitive; its type or its length is)
+    { title: "description a number", args: (v) => base(v, { description: 42 }), property: "description", quotes: () => "received a number;" },
+    { title: "description an object", args: (v) => base(v, { description: { text: "x" } }), property: "description", quotes: () => "received an object;" },
     // adoptExisting and unknown properties
     { title: "adoptExisting a string", args: (v) => base(v, { adoptExisting: "yes" }), property: "adoptExisting", quotes: () => "\"yes\"" },
     { title: "adoptExisting a number", args: (v) => base(v, { adoptExisting: 1 }), property: "adoptExisting", quotes: () => "1" },
