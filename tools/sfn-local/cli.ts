@@ -1,11 +1,13 @@
-// `npm run sfn-local -- [--port N] [--state FILE] [--time-scale X] [--faults SPEC] [--no-throttling] [--seed N]`
+// `npm run sfn-local -- [--port N] [--state FILE] [--time-scale X] [--faults SPEC] [--no-throttling] [--seed N]
+//   [--account ID] [--key-account KEY=ID]... [--deny-role ARN]...`
 // Prints the endpoint URL as the first stdout line (scripts read it), then runs until SIGINT/SIGTERM.
 
 import { startSfnLocal, SfnLocalOptions } from "./server";
 import { parseFaultSpec } from "./faults";
 
 const USAGE =
-  "usage: sfn-local [--port N] [--state FILE] [--time-scale X] [--faults SPEC] [--no-throttling] [--seed N] [--account ID]";
+  "usage: sfn-local [--port N] [--state FILE] [--time-scale X] [--faults SPEC] [--no-throttling] [--seed N] [--account ID]" +
+  " [--key-account ACCESS_KEY_ID=ACCOUNT_ID]... [--deny-role ROLE_ARN]...";
 
 /** Pure: argv in, options out; throws with the flag, the value received and the usage on bad input. */
 export function parseArgs(argv: readonly string[]): SfnLocalOptions {
@@ -33,6 +35,16 @@ export function parseArgs(argv: readonly string[]): SfnLocalOptions {
       case "--no-throttling": opts.throttling = false; break;
       case "--seed": opts.seed = num(flag, value(), true); break;
       case "--account": opts.accountId = value(); break;
+      case "--key-account": {
+        const pair = value() ?? "";
+        const eq = pair.indexOf("=");
+        if (eq <= 0 || !/^\d{12}$/.test(pair.slice(eq + 1))) {
+          throw new Error(`--key-account needs ACCESS_KEY_ID=ACCOUNT_ID (12 digits). Received: '${pair}'\n${USAGE}`);
+        }
+        (opts.accounts ??= {})[pair.slice(0, eq)] = pair.slice(eq + 1);
+        break;
+      }
+      case "--deny-role": (opts.deniedRoles ??= []).push(value() ?? ""); break;
       case "-h":
       case "--help": process.stdout.write(USAGE + "\n"); process.exit(0);
       default: throw new Error(`unknown argument '${a}'\n${USAGE}`);

@@ -136,3 +136,76 @@ export const SERIALIZATION = sfnError("SerializationException", "Start of struct
 /** Fault injection bodies (UNVERIFIED wording; the SDK retries on the status alone). */
 export const INTERNAL_FAILURE = sfnError("InternalFailure", "An internal error occurred.", CORAL_SERVICE_NAMESPACE, 500);
 export const SERVICE_UNAVAILABLE = sfnError("ServiceUnavailable", "Service Unavailable", CORAL_SERVICE_NAMESPACE, 503);
+
+// ---- Identities: tokens, cross-account calls, STS (iam.ts, sts.ts) ---------------------------------------
+
+/**
+ * UNVERIFIED for Step Functions: the wording Coral JSON services answer to a request signed with a session
+ * key whose session token is missing or wrong.
+ */
+export const UNRECOGNIZED_CLIENT = sfnError("UnrecognizedClientException", "The security token included in the request is invalid.", CORAL_SERVICE_NAMESPACE);
+/** UNVERIFIED for Step Functions: a session whose credentials have expired. */
+export const EXPIRED_TOKEN = sfnError("ExpiredTokenException", "The security token included in the request is expired", CORAL_SERVICE_NAMESPACE);
+
+/**
+ * UNVERIFIED: a Step Functions call on a resource of another account than the caller's. The form
+ * ("User: <principal> is not authorized to perform: <action> on resource: <arn> because no resource-based
+ * policy allows the <action> action") is the one AWS uses for cross-account denials; the namespace and the
+ * exact wording for Step Functions are not pinned down by any source at hand.
+ */
+export function accessDenied(principalArn: string, operation: string, resource: string): SfnError {
+  const action = `states:${operation}`;
+  return sfnError(
+    "AccessDeniedException",
+    `User: ${principalArn} is not authorized to perform: ${action} on resource: ${resource} because no resource-based policy allows the ${action} action`,
+    CORAL_SERVICE_NAMESPACE,
+  );
+}
+
+/**
+ * An STS error (AWS Query protocol). The body is `<ErrorResponse><Error><Type/><Code/><Message/></Error>
+ * <RequestId/></ErrorResponse>`, as AWS documents for Query APIs (SQS developer guide, "Interpreting XML
+ * API responses") and as the SDK's AwsQueryProtocol reads it (@aws-sdk/core protocols: loadQueryErrorCode
+ * takes `Error.Code`, loadQueryErrorMessage `Error.Message`; the request id comes from `x-amzn-RequestId`).
+ * Codes and HTTP statuses of modelled errors are the STS model's awsQueryError traits
+ * (@aws-sdk/nested-clients sts: ExpiredTokenException 400, MalformedPolicyDocument 400, RegionDisabledException 403).
+ */
+export interface StsError {
+  readonly kind: "error";
+  readonly code: string;
+  readonly message: string;
+  readonly status: number;
+  /** "Sender" (the caller's fault) or "Receiver". */
+  readonly type: "Sender" | "Receiver";
+}
+
+export function stsError(code: string, message: string, status = 400, type: "Sender" | "Receiver" = "Sender"): StsError {
+  return { kind: "error", code, message, status, type };
+}
+
+export const STS_MSG = {
+  /**
+   * The wording of AWS CLI output quoted in public reports ("An error occurred (AccessDenied) when calling
+   * the AssumeRole operation: User: arn:aws:iam::111111111111:user/my-user is not authorized to perform:
+   * sts:AssumeRole on resource: arn:aws:iam::222222222222:role/target-role"); status 403 UNVERIFIED.
+   */
+  assumeRoleDenied: (principalArn: string, roleArn: string) =>
+    `User: ${principalArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+  /** UNVERIFIED: seen in public reports for a RoleArn that is not a role ARN. */
+  invalidRoleArn: "Request ARN is invalid",
+  /** UNVERIFIED wording; the rule is the AssumeRole API reference's (role chaining: at most one hour). */
+  chainedDuration: "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+  /** UNVERIFIED wording; the rule is the API reference's (at most the role's maximum session duration). */
+  maxSessionDuration: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+  /** UNVERIFIED wording. */
+  malformedPolicy: "The policy is not in the valid JSON format.",
+  /** UNVERIFIED: what a Query service answers to an unknown Action. */
+  invalidAction: (action: string) => `Could not find operation ${action} for version 2011-06-15`,
+};
+
+/** UNVERIFIED: STS's answer to a request with a wrong session token. */
+export const STS_INVALID_TOKEN = stsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+/** Code and status from the STS model (ExpiredTokenException, 400); wording UNVERIFIED. */
+export const STS_EXPIRED_TOKEN = stsError("ExpiredTokenException", "The security token included in the request is expired", 400);
+/** UNVERIFIED: an unsigned STS request. */
+export const STS_MISSING_AUTH = stsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);

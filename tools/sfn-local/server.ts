@@ -9,8 +9,10 @@ import * as path from "path";
 import { TokenBuckets } from "./buckets";
 import {
   INCOMPLETE_SIGNATURE, INTERNAL_FAILURE, MISSING_AUTH, SERIALIZATION, SERVICE_UNAVAILABLE, SfnError, THROTTLING,
-  UNKNOWN_OPERATION, errorType, errorTypeHeader,
+  UNKNOWN_OPERATION, errorType, errorTypeHeader, isSfnError, STS_EXPIRED_TOKEN, STS_INVALID_TOKEN, STS_MISSING_AUTH,
 } from "./errors";
+import { Identities, Principal, checkAccess } from "./iam";
+import { handleSts, parseForm, stsErrorXml, stsLogParams } from "./sts";
 import { FaultCounters, FaultSpec, decideFault, normalizeFaultSpec } from "./faults";
 import { Random, mulberry32 } from "./rng";
 import { OPERATIONS, READ_OPERATIONS, SfnStore, StoreDeps, StoreResult, StoreState, emptyState } from "./store";
@@ -28,8 +30,14 @@ export interface SfnLocalOptions {
   faults?: FaultSpec | string;
   /** Seed of the PRNG behind faults and weighted routing. @default random (see snapshot().seed) */
   seed?: number;
-  /** @default "123456789012" */
+  /** The account of every access key that `accounts` does not name. @default "123456789012" */
   accountId?: string;
+  /** Access key id -> account id (12 digits). Keys issued by AssumeRole map to the role's account. */
+  accounts?: Record<string, string>;
+  /** Role ARNs that AssumeRole refuses (AccessDenied, 403), to show the error path. @default none */
+  deniedRoles?: string[];
+  /** Role ARN -> MaxSessionDuration in seconds. @default 3600 for every role, as AWS's */
+  roleMaxSessionSeconds?: Record<string, number>;
 }
 
 export interface CallLogEntry {
@@ -46,6 +54,10 @@ export interface CallLogEntry {
   region?: string;
   /** Faults injected into this call, including ones that do not change the outcome (latency:NNms). */
   injected?: string[];
+  /** "sts" for STS calls (AssumeRole, GetCallerIdentity); absent for Step Functions. */
+  service?: "sts";
+  /** The caller's ARN (`arn:aws:iam::<account>:user/test` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
+  caller?: string;
 }
 
 export interface SfnLocal {
@@ -67,6 +79,22 @@ const CREDENTIAL_RE = /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([^/\s,
 const JSON_CT = "application/x-amz-json-1.0";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The session token of a SigV4 request (header `X-Amz-Security-Token`), if any. */
+function tokenOf(req: http.IncomingMessage): string | undefined {
+  const t = req.headers["x-amz-security-token"];
+  return typeof t === "string" && t !== "" ? t : undefined;
+}
+
+/**
+ * An STS call: signed for service `sts` (the credential scope), or an unsigned form POST without
+ * X-Amz-Target (Step Functions' AWS JSON always has one).
+ */
+function isStsRequest(req: http.IncomingMessage, cred: RegExpExecArray | null): boolean {
+  if (cred) return cred[4] === "sts";
+  return req.headers["x-amz-target"] === undefined &&
+    String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+}
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -106,6 +134,10 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
   let callSeq = 0;
   /** The state before the latest write, served to reads until `until` (eventual consistency). */
   let stale: { state: StoreState; until: number } | undefined;
+  const identities = new Identities({
+    defaultAccount: accountId, accounts: opts.accounts, deniedRoles: opts.deniedRoles,
+    roleMaxSessionSeconds: opts.roleMaxSessionSeconds, now: () => Date.now(),
+  });
 
   const deps: StoreDeps = { accountId, now: () => Date.now(), random: () => rng(), newId: () => randomUUID() };
   const store = new SfnStore(deps, opts.stateFile ? loadStateFile(opts.stateFile) : undefined);
@@ -141,18 +173,18 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
   const sendError = (res: http.ServerResponse, e: SfnError, requestId: string) =>
     send(res, e.status, { __type: errorType(e), message: e.message }, requestId, { "x-amzn-ErrorType": errorTypeHeader(e) });
 
-  const runStore = (operation: string, params: unknown, region: string, entry: CallLogEntry): StoreResult => {
+  const runStore = (operation: string, params: unknown, region: string, entry: CallLogEntry, account = accountId): StoreResult => {
     const now = Date.now();
     if (stale && now >= stale.until) stale = undefined;
     if (READ_OPERATIONS.has(operation)) {
-      if (!stale) return store.handle(operation, params, { region });
+      if (!stale) return store.handle(operation, params, { region, account });
       // A throwaway store over the old state: reads are pure, so nothing leaks back. Logged, so that tests
       // can tell a stale answer from a fresh one.
       (entry.injected ??= []).push("stale");
-      return new SfnStore(deps, stale.state).handle(operation, params, { region });
+      return new SfnStore(deps, stale.state).handle(operation, params, { region, account });
     }
     const before = faults.staleMs ? store.snapshot() : undefined;
-    const result = store.handle(operation, params, { region });
+    const result = store.handle(operation, params, { region, account });
     if (result.kind === "ok" && result.mutated) {
       if (before && faults.staleMs) stale = { state: before, until: Date.now() + faults.staleMs };
       persist();
@@ -160,10 +192,41 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
     return result;
   };
 
+  /** STS on the same port (sts.ts): AWS Query protocol in, XML out. No faults, no token buckets. */
+  const handleStsCall = (req: http.IncomingMessage, res: http.ServerResponse, raw: string, time: number, requestId: string,
+    auth: string, cred: RegExpExecArray | null) => {
+    const form = parseForm(raw);
+    const entry: CallLogEntry = {
+      seq: ++callSeq, time, operation: form.Action ?? "", params: stsLogParams(form), outcome: "ok", status: 200, requestId, service: "sts",
+    };
+    if (cred) entry.region = cred[3];
+    calls.push(entry);
+    const reply = (status: number, xml: string, outcome: string) => {
+      entry.status = status;
+      entry.outcome = outcome;
+      res.writeHead(status, { "Content-Type": "text/xml", "Content-Length": Buffer.byteLength(xml), "x-amzn-RequestId": requestId });
+      res.end(xml);
+    };
+    if (auth === "" || !cred) return reply(STS_MISSING_AUTH.status, stsErrorXml(STS_MISSING_AUTH, requestId), STS_MISSING_AUTH.code);
+    const caller = identities.resolve(cred[1], tokenOf(req), cred[3]);
+    if (isSfnError(caller)) {
+      const e = caller.code === "ExpiredTokenException" ? STS_EXPIRED_TOKEN : STS_INVALID_TOKEN;
+      return reply(e.status, stsErrorXml(e, requestId), e.code);
+    }
+    entry.caller = caller.arn;
+    const out = handleSts(identities, caller, form, requestId);
+    reply(out.status, out.xml, out.outcome);
+  };
+
   const handleAws = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const time = Date.now();
     const requestId = randomUUID();
     const raw = await readBody(req);
+    {
+      const auth = String(req.headers.authorization ?? "");
+      const cred = CREDENTIAL_RE.exec(auth);
+      if (isStsRequest(req, cred)) return handleStsCall(req, res, raw, time, requestId, auth, cred);
+    }
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
     let params: any;
@@ -187,6 +250,9 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
 
     if (auth === "") return fail(MISSING_AUTH);
     if (!cred) return fail(INCOMPLETE_SIGNATURE);
+    const caller: Principal | SfnError = identities.resolve(cred[1], tokenOf(req), cred[3]);
+    if (isSfnError(caller)) return fail(caller);
+    entry.caller = caller.arn;
     if (!target.startsWith(TARGET_PREFIX) || !(OPERATIONS as readonly string[]).includes(operation)) {
       return fail(UNKNOWN_OPERATION);
     }
@@ -206,10 +272,12 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
     if (fault.kind === "5xx") return fail(fault.status === 503 ? SERVICE_UNAVAILABLE : INTERNAL_FAILURE, "fault:5xx");
     if (fault.kind === "throttle") return fail(THROTTLING, "fault:throttle");
 
-    if (throttling && !buckets.take(`${accountId}|${cred[3]}`, operation)) return fail(THROTTLING);
+    if (throttling && !buckets.take(`${caller.account}|${cred[3]}`, operation)) return fail(THROTTLING);
     if (parseFailed || typeof params !== "object" || params === null || Array.isArray(params)) return fail(SERIALIZATION);
+    const denied = checkAccess(caller, operation, params);
+    if (denied) return fail(denied);
 
-    const result = runStore(operation, params, cred[3], entry);
+    const result = runStore(operation, params, cred[3], entry, caller.account);
     if (result.kind === "error") return fail(result);
     send(res, 200, result.body, requestId);
   };

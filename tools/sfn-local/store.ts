@@ -131,6 +131,8 @@ export interface StoreDeps {
 
 export interface RequestContext {
   readonly region: string;
+  /** The caller's account (server.ts resolves it from the access key); deps.accountId when absent. */
+  readonly account?: string;
 }
 
 export interface Ok {
@@ -393,7 +395,7 @@ export class SfnStore {
     const defErr = validateDefinition(p.definition);
     if (defErr) return defErr;
 
-    const arn = stateMachineArn(ctx.region, this.deps.accountId, p.name);
+    const arn = stateMachineArn(ctx.region, ctx.account ?? this.deps.accountId, p.name);
     const type = p.type ?? "STANDARD";
     const before = this.state.seq;
     let sm = this.state.stateMachines[arn];
@@ -518,8 +520,10 @@ export class SfnStore {
     this.checkListModel(v, p);
     const bad = v.error();
     if (bad) return bad;
-    const scope = `sm:${ctx.region}`;
-    const mine = Object.values(this.state.stateMachines).filter((s) => s.region === ctx.region);
+    const account = ctx.account ?? this.deps.accountId;
+    const scope = account === this.deps.accountId ? `sm:${ctx.region}` : `sm:${account}:${ctx.region}`;
+    const mine = Object.values(this.state.stateMachines)
+      .filter((s) => s.region === ctx.region && parseStateMachineArn(s.arn)?.account === account);
     const r = this.paginate(mine, scope, p.maxResults, p.nextToken, false);
     if (isSfnError(r)) return r;
     return ok(compact({
@@ -743,7 +747,8 @@ export class SfnStore {
     } catch {
       return sfnError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${input}'`);
     }
-    const arn = executionArn(sm.region, this.deps.accountId, sm.name, name);
+    // In the state machine's account (the caller's: server.ts refuses calls on another account's resources).
+    const arn = executionArn(sm.region, parseStateMachineArn(sm.arn)?.account ?? this.deps.accountId, sm.name, name);
     if (this.state.executions[arn]) return sfnError("ExecutionAlreadyExists", MSG.executionAlreadyExists(arn));
     const now = this.deps.now();
     // Executions are recorded, not run: they finish at once with their input as output.
