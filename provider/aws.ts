@@ -6,7 +6,10 @@
 import type { SFNClient, SFNClientConfig } from "@aws-sdk/client-sfn";
 import { parseAliasArn } from "./arn";
 import { RoutingEntry } from "./types";
-import { AliasUpdate } from "./plan";
+import { AliasConfiguration, canonicalRouting } from "./normalize";
+import { awsAnswered, backoffMs, classify, TokenBucket } from "./pacing";
+import { AWS_BUCKETS } from "./rules";
+import { credentialsFor } from "./credentials";
 
 /** Where and as whom to call AWS, beyond what the SDK finds itself (environment, profiles, SSO...). */
 export interface AwsSettings {
@@ -15,22 +18,45 @@ export interface AwsSettings {
     readonly endpoint?: string;
     readonly profile?: string;
     readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
+    /** Roles to assume, in order, each with the credentials of the one before (the first with the base
+     * credentials above, or the SDK's chain): stack config `aws:assumeRoles` (or v6's `aws:assumeRole`). */
+    readonly assumeRoles?: readonly AssumeRoleSettings[];
+    /** An explicit STS endpoint for those roles (`aws:endpoints` entry `sts`); else the SDK's own resolution,
+     * which honours `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL`. */
+    readonly stsEndpoint?: string;
+}
+
+/** One role of `aws:assumeRoles`, checked (config.ts), in the terms of STS AssumeRole (credentials.ts). */
+export interface AssumeRoleSettings {
+    readonly roleArn: string;
+    /** RoleSessionName; credentials.ts gives a fixed default when unset. */
+    readonly sessionName?: string;
+    readonly externalId?: string;
+    /** DurationSeconds, from the config's `duration` ("1h"). */
+    readonly durationSeconds?: number;
+    readonly policy?: string;
+    readonly policyArns?: readonly string[];
+    readonly tags?: Readonly<Record<string, string>>;
+    readonly transitiveTagKeys?: readonly string[];
+    readonly sourceIdentity?: string;
 }
 
 /**
- * Attempts per call. Alias writes refill at 1 per second after a burst of 100: adaptive mode's client-side
- * rate limiter slows the sending rate to what AWS grants, and these attempts (with the SDK's backoff, capped
- * at 20 s) give a throttled call about three minutes to get through.
+ * Attempts per HTTP call inside the SDK: one. Retries are this module's (see `send`): the SDK's own retry
+ * strategies share a retry quota per client (500 tokens, 5 per throttled and 14 per transient retry) that an
+ * up of a few hundred aliases drains on throttling, after which a 500 or a timeout failed at its first
+ * attempt (measured: 3 of 300 creates with 2% of them answering 500). One loop with no quota, pacing and
+ * one patience rule for every retryable error replaces both.
  */
-export const MAX_ATTEMPTS = 15;
+export const SDK_MAX_ATTEMPTS = 1;
 
 /**
  * Timeouts of each HTTP attempt. Without them the SDK waits for an answer forever: a connection AWS (or a
  * proxy) accepted but never answers would hang the deployment. A request that times out is retried like a
- * 5xx, and every alias call is safe to repeat (create of an identical alias, update to the same
- * configuration and delete of a gone alias all succeed), so a slow answer costs an attempt, never a
- * duplicate. 30 s is far above what an alias call takes; `PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS` overrides
- * it (read when a client is made, at run time: tests use it to provoke timeouts quickly).
+ * 5xx, and every alias call is safe to repeat (update to the same configuration and delete of a gone alias
+ * succeed; a repeated create answers 200 for the alias its first attempt made), so a slow answer costs an
+ * attempt, never a duplicate. 30 s is far above what an alias call takes; `PULUMI_SFN_ALIAS_REQUEST_TIMEOUT_MS`
+ * overrides it (read when a client is made, at run time: tests use it to provoke timeouts quickly).
  */
 export const CONNECTION_TIMEOUT_MS = 5_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -43,8 +69,12 @@ function requestTimeoutMs(): number {
 interface Session {
     settings: AwsSettings;
     clients: Record<string, SFNClient>;
-    /** When a call of each operation in each region last got through: while others get through, a throttled call waits on. */
+    /** When AWS last answered a call of each operation in each region: while others get through, a retried call waits on. */
     lastAcceptedAt: Record<string, number>;
+    /** AWS's token bucket of each operation in each region, mirrored (pacing.ts). */
+    buckets: Record<string, TokenBucket>;
+    /** Alias ARNs this process deleted, and when. */
+    deletedAt?: Record<string, number>;
 }
 
 // Settings and clients live on the plugin process's global object, filled at run time by configure. A
@@ -54,14 +84,23 @@ const SESSION_KEY = "__pulumiSfnAliasSession";
 
 function session(): Session {
     const g = globalThis as unknown as Record<string, Session | undefined>;
-    return (g[SESSION_KEY] ??= { settings: {}, clients: {}, lastAcceptedAt: {} });
+    const s = (g[SESSION_KEY] ??= { settings: {}, clients: {}, lastAcceptedAt: {}, buckets: {} });
+    s.buckets ??= {}; // a session made by an earlier copy of this module in the same process
+    return s;
 }
 
-/** Applies the stack's settings; clients are made anew, with them, when next needed. */
+/**
+ * Applies the stack's settings; clients are made anew, with them, when next needed, and what the session
+ * learnt of AWS (mirrored buckets, recent answers and deletes) starts over: other settings may mean another
+ * account, whose buckets are its own.
+ */
 export function configureAws(settings: AwsSettings): void {
     const s = session();
     s.settings = settings;
     s.clients = {};
+    s.buckets = {};
+    s.lastAcceptedAt = {};
+    s.deletedAt = {};
 }
 
 /** The SDK, loaded when first needed: a module-level import would be captured when the provider is serialized. */
@@ -71,19 +110,23 @@ function sdk(): typeof import("@aws-sdk/client-sfn") {
 
 export function clientFor(region: string): SFNClient {
     const { settings, clients } = session();
-    const { endpoint, profile, credentials } = settings;
+    const { endpoint, profile } = settings;
     const key = `${region}|${endpoint ?? ""}`;
     let client = clients[key];
     if (!client) {
         const requestTimeout = requestTimeoutMs();
         const config: SFNClientConfig = {
-            region, retryMode: "adaptive", maxAttempts: MAX_ATTEMPTS,
+            region, maxAttempts: SDK_MAX_ATTEMPTS,
             // NodeHttpHandler options; throwOnRequestTimeout makes a breach an error (retried), not a warning.
             requestHandler: { connectionTimeout: Math.min(CONNECTION_TIMEOUT_MS, requestTimeout), requestTimeout, throwOnRequestTimeout: true },
         };
         if (endpoint) config.endpoint = endpoint;
+        // The profile still selects the shared config file's other settings for this client. Credentials
+        // (static keys, the profile's, or roles assumed on top of either) come from credentialsFor, made once
+        // per client: the client caches what they give and asks again shortly before they expire.
         if (profile) config.profile = profile;
-        if (credentials) config.credentials = { ...credentials };
+        const credentials = credentialsFor(settings, region);
+        if (credentials) config.credentials = credentials;
         client = new (sdk().SFNClient)(config);
         clients[key] = client;
     }
@@ -102,67 +145,106 @@ export function isAwsError(e: unknown, awsName: string): boolean {
     return typeof e === "object" && e !== null && (e as { awsName?: string }).awsName === awsName;
 }
 
-function awsError(operation: string, subject: string, e: unknown, attemptsMade?: number): AwsError {
-    const raw = e as { name?: string; message?: string; $metadata?: { requestId?: string; attempts?: number } };
+/** What a call went through before it failed for good, for the message. */
+interface Tries {
+    readonly attempts: number;
+    readonly throttled: number;
+    readonly transient: number;
+    readonly ms: number;
+}
+
+function awsError(operation: string, subject: string, e: unknown, tries: Tries): AwsError {
+    const raw = e as { name?: string; message?: string; $metadata?: { requestId?: string } };
     const awsName = raw?.name ?? "Error";
     const requestId = raw?.$metadata?.requestId;
-    const attempts = attemptsMade ?? raw?.$metadata?.attempts;
-    const message =
-        `${operation} for ${subject} failed: ${awsName}: ${raw?.message ?? String(e)}` +
-        (requestId ? ` (request id ${requestId}` + (attempts && attempts > 1 ? `, after ${attempts} attempts)` : ")") : "");
-    const error = new Error(message) as Error & { awsName: string; requestId?: string; operation: string; cause: unknown };
+    const details: string[] = [];
+    if (requestId) details.push(`request id ${requestId}`);
+    if (tries.attempts > 1) {
+        const why = [tries.throttled ? `${tries.throttled} throttled` : "", tries.transient ? `${tries.transient} failed in transit or by AWS` : ""].filter(Boolean).join(", ");
+        details.push(`after ${tries.attempts} attempts in ${Math.round(tries.ms / 1000)} s${why ? ` (${why})` : ""}`);
+    }
+    const message = `${operation} for ${subject} failed: ${awsName}: ${raw?.message ?? String(e)}${details.length ? ` (${details.join(", ")})` : ""}`;
+    const error = new Error(message) as Error & { awsName: string; requestId?: string; operation: string; cause: unknown; attempts: number };
     error.name = awsName;
     error.awsName = awsName;
     error.requestId = requestId;
     error.operation = operation;
     error.cause = e;
+    error.attempts = tries.attempts;
     return error;
 }
 
 /**
- * How long a throttled call waits on while no call in its region gets through. The SDK's own retries also
- * stop when its retry quota runs dry (500 tokens per client, 5 per throttled retry): an up of a few hundred
- * aliases sends their writes at once, AWS grants alias writes at 1/s after a burst of 100, and measured
- * against the local endpoint a third of 300 parallel creates failed that way. A throttled call was not
- * applied and every alias call is safe to repeat, so the call is sent again after a jittered backoff (paced
- * as well by the client's adaptive rate limiter). The deadline runs from the last call of the same operation
- * in the region that got through (AWS's buckets are per operation), not from the call's start, so an up of
- * any size waits its turn while AWS grants those writes, and fails when AWS granted none for this long, or
- * after THROTTLE_MAX_WAIT_MS in all. `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides the patience.
+ * How long a failing call is sent again while AWS answers no call of its operation in its region. A call
+ * that was throttled, timed out, lost its connection or got a 5xx was either not applied or is safe to apply
+ * again (every alias call is), so it is resent: throttled calls when the paced bucket next has a token,
+ * others after a jittered exponential backoff. The deadline runs from the last call of the same operation in
+ * the region that AWS answered (its buckets are per operation), not from the call's start, so an up of any
+ * size waits its turn while AWS grants those calls, and a call fails when AWS answered none for this long,
+ * after THROTTLE_MAX_WAIT_MS in all, or after MAX_TRANSIENT_FAILURES failures that were not throttling.
+ * `PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS` overrides the patience.
  */
 export const THROTTLE_PATIENCE_MS = 10 * 60_000;
 /** However much progress others make, one call gives up after this long. */
 export const THROTTLE_MAX_WAIT_MS = 60 * 60_000;
-const THROTTLE_BACKOFF_MAX_MS = 20_000;
+/** Failures other than throttling (5xx, timeouts, resets) one call rides out: about 4 minutes of backoff. */
+export const MAX_TRANSIENT_FAILURES = 16;
 
 function throttlePatienceMs(): number {
     const raw = Number(process.env.PULUMI_SFN_ALIAS_THROTTLE_PATIENCE_MS);
     return Number.isInteger(raw) && raw >= 0 ? raw : THROTTLE_PATIENCE_MS;
 }
 
-/** The SDK's own classification, so that every code AWS uses for throttling counts. */
-function isThrottling(e: unknown): boolean {
-    const { isThrottlingError } = require("@smithy/core/retry") as typeof import("@smithy/core/retry");
-    return typeof e === "object" && e !== null && isThrottlingError(e as never);
+/**
+ * The refill rate the pacing assumes for every bucket: AWS's published 1 per second, unless
+ * `PULUMI_SFN_ALIAS_REFILL_PER_SECOND` says otherwise (for an account whose quotas AWS raised).
+ */
+function refillPerSecond(published: number): number {
+    const raw = Number(process.env.PULUMI_SFN_ALIAS_REFILL_PER_SECOND);
+    return Number.isFinite(raw) && raw > 0 ? raw : published;
 }
+
+function bucketFor(key: string, operation: string): TokenBucket {
+    const { buckets } = session();
+    const published = AWS_BUCKETS[operation] ?? { burst: 100, refillPerSecond: 1 };
+    return (buckets[key] ??= new TokenBucket({ burst: published.burst, refillPerSecond: refillPerSecond(published.refillPerSecond) }, Date.now()));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function send<T>(region: string, operation: string, subject: string, command: unknown): Promise<T> {
     const started = Date.now();
     const { lastAcceptedAt } = session();
-    const bucket = `${region}|${operation}`;
+    const key = `${region}|${operation}`;
+    const bucket = bucketFor(key, operation);
     let attempts = 0;
-    for (let round = 1; ; round++) {
+    let throttled = 0;
+    let transient = 0;
+    for (;;) {
+        const wait = bucket.reserve(Date.now());
+        if (wait > 0) await sleep(wait);
+        attempts++;
         try {
             const out = (await clientFor(region).send(command as never)) as T;
-            lastAcceptedAt[bucket] = Date.now();
+            lastAcceptedAt[key] = Date.now();
             return out;
         } catch (e) {
-            attempts += (e as { $metadata?: { attempts?: number } })?.$metadata?.attempts ?? 1;
-            // Full jitter on an exponential base, so that calls throttled together do not return together.
-            const backoff = Math.random() * Math.min(THROTTLE_BACKOFF_MAX_MS, 1000 * 2 ** Math.min(round, 5));
-            const deadline = Math.min(Math.max(started, lastAcceptedAt[bucket] ?? 0) + throttlePatienceMs(), started + THROTTLE_MAX_WAIT_MS);
-            if (!isThrottling(e) || Date.now() + backoff > deadline) throw awsError(operation, subject, e, attempts);
-            await new Promise((resolve) => setTimeout(resolve, backoff));
+            const kind = classify(e);
+            const now = Date.now();
+            if (awsAnswered(e, kind)) lastAcceptedAt[key] = now;
+            const tries = () => ({ attempts, throttled, transient, ms: Date.now() - started });
+            if (kind === "final") throw awsError(operation, subject, e, tries());
+            let backoff = 0;
+            if (kind === "throttling") {
+                throttled++;
+                bucket.empty(now); // the next reservation waits for AWS's refill
+            } else {
+                transient++;
+                backoff = backoffMs(transient, Math.random());
+            }
+            const deadline = Math.min(Math.max(started, lastAcceptedAt[key] ?? 0) + throttlePatienceMs(), started + THROTTLE_MAX_WAIT_MS);
+            if (transient >= MAX_TRANSIENT_FAILURES || now + backoff >= deadline) throw awsError(operation, subject, e, tries());
+            if (backoff > 0) await sleep(backoff);
         }
     }
 }
@@ -182,7 +264,8 @@ export interface CreateAliasRequest {
 export async function createAlias(region: string, arn: string, req: CreateAliasRequest): Promise<{ arn: string; creationDate: string }> {
     const input = {
         name: req.name,
-        routingConfiguration: req.routingConfiguration.map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
+        // Canonical order: AWS's idempotency check on a repeated create then never depends on the order written.
+        routingConfiguration: canonicalRouting(req.routingConfiguration),
         ...(req.description ? { description: req.description } : {}),
     };
     const out = await send<{ stateMachineAliasArn?: string; creationDate?: Date }>(
@@ -194,12 +277,20 @@ export async function createAlias(region: string, arn: string, req: CreateAliasR
     return { arn: out.stateMachineAliasArn || arn, creationDate: iso(out.creationDate) };
 }
 
-export async function updateAlias(region: string, arn: string, update: AliasUpdate): Promise<{ updateDate: string }> {
+/**
+ * Sets the alias to the whole configuration (description and routing): what it becomes does not depend on
+ * what the provider believed it was, so drift nobody refreshed is overwritten too. One call either way.
+ */
+export async function updateAlias(region: string, arn: string, config: AliasConfiguration): Promise<{ updateDate: string }> {
     const out = await send<{ updateDate?: Date }>(
         region,
         "UpdateStateMachineAlias",
         arn,
-        new (sdk().UpdateStateMachineAliasCommand)({ stateMachineAliasArn: arn, ...update }),
+        new (sdk().UpdateStateMachineAliasCommand)({
+            stateMachineAliasArn: arn,
+            description: config.description,
+            routingConfiguration: canonicalRouting(config.routingConfiguration),
+        }),
     );
     return { updateDate: iso(out.updateDate) };
 }
@@ -207,7 +298,7 @@ export async function updateAlias(region: string, arn: string, update: AliasUpda
 export interface LiveAlias {
     readonly arn: string;
     readonly name: string;
-    readonly description?: string;
+    readonly description: string;
     readonly routingConfiguration: RoutingEntry[];
     readonly creationDate: string;
     readonly updateDate: string;
@@ -232,11 +323,41 @@ export async function describeAlias(region: string, arn: string): Promise<LiveAl
     return {
         arn: out.stateMachineAliasArn ?? arn,
         name: out.name ?? parseAliasArn(arn).aliasName,
-        ...(out.description ? { description: out.description } : {}),
+        description: out.description ?? "",
         routingConfiguration: (out.routingConfiguration ?? []).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn as string, weight: r.weight as number })),
         creationDate: iso(out.creationDate),
         updateDate: iso(out.updateDate ?? out.creationDate),
     };
+}
+
+/**
+ * The version numbers a state machine has, every page of them; undefined when the state machine does not
+ * exist. Used on failure paths only, to say what exists instead of guessing.
+ */
+export async function listVersions(region: string, stateMachineArn: string): Promise<number[] | undefined> {
+    const versions: number[] = [];
+    let nextToken: string | undefined;
+    do {
+        let out: { stateMachineVersions?: { stateMachineVersionArn?: string }[]; nextToken?: string };
+        try {
+            out = await send(region, "ListStateMachineVersions", stateMachineArn, new (sdk().ListStateMachineVersionsCommand)({ stateMachineArn, nextToken, maxResults: 1000 }));
+        } catch (e) {
+            if (isAwsError(e, "StateMachineDoesNotExist") || isAwsError(e, "ResourceNotFound")) return undefined;
+            throw e;
+        }
+        for (const v of out.stateMachineVersions ?? []) {
+            const n = Number(v.stateMachineVersionArn?.slice(v.stateMachineVersionArn.lastIndexOf(":") + 1));
+            if (Number.isInteger(n)) versions.push(n);
+        }
+        nextToken = out.nextToken;
+    } while (nextToken);
+    return versions;
+}
+
+/** When this process last deleted each alias ARN (a Describe soon after may still answer it). */
+export function deletedRecently(arn: string, withinMs: number): boolean {
+    const at = session().deletedAt?.[arn];
+    return at !== undefined && Date.now() - at < withinMs;
 }
 
 /** Deletes the alias; one that is already gone counts as deleted. */
@@ -244,7 +365,7 @@ export async function deleteAlias(region: string, arn: string): Promise<void> {
     try {
         await send(region, "DeleteStateMachineAlias", arn, new (sdk().DeleteStateMachineAliasCommand)({ stateMachineAliasArn: arn }));
     } catch (e) {
-        if (isAwsError(e, "ResourceNotFound")) return;
-        throw e;
+        if (!isAwsError(e, "ResourceNotFound")) throw e;
     }
+    (session().deletedAt ??= {})[arn] = Date.now();
 }

@@ -4,7 +4,7 @@
  */
 import { parseVersionArn } from "./arn";
 import { canonicalDescription, sameRouting } from "./normalize";
-import { isUnknown } from "./rules";
+import { isUnknown, REPLACE_ON, UNKNOWN } from "./rules";
 import { RoutingEntry } from "./types";
 
 export interface AliasDiff {
@@ -36,33 +36,40 @@ export function stateMachineOf(routing: unknown): string | undefined {
     return undefined;
 }
 
+/** The parts of the alias ARN (rules.ts REPLACE_ON) as far as they are known; `unknown` while not yet known. */
+function identityOf(props: Props, recordedMachine?: unknown): Record<keyof typeof REPLACE_ON, string | typeof UNKNOWN | undefined> {
+    const routing = props.routingConfiguration;
+    return {
+        aliasName: isUnknown(props.name) ? UNKNOWN : (props.name as string | undefined),
+        // Unknown versions are reported as an update, not a replacement: the up runs diff again with known
+        // values, and replaces then if the versions turn out to belong to another state machine.
+        stateMachineArn: (recordedMachine as string | undefined) ?? (containsUnknown(routing) ? undefined : stateMachineOf(routing)),
+    };
+}
+
 export function diffAlias(olds: Props, news: Props): AliasDiff {
     const diffs: string[] = [];
     const replaces: string[] = [];
 
-    // An unknown name could be any name: the alias's identity may change.
-    if (isUnknown(news.name) || news.name !== olds.name) {
-        diffs.push("name");
-        replaces.push("name");
+    const before = identityOf(olds, olds.stateMachineArn);
+    const after = identityOf(news);
+    for (const [part, property] of Object.entries(REPLACE_ON) as [keyof typeof REPLACE_ON, string][]) {
+        const [a, b] = [before[part], after[part]];
+        // An unknown name could be any name: the alias's identity may change. A state machine is compared
+        // only when both are known.
+        const changed = part === "aliasName" ? b === UNKNOWN || a !== b : a !== undefined && b !== undefined && a !== b;
+        if (changed) replaces.push(property);
     }
 
+    if (replaces.includes("name")) diffs.push("name");
     if (isUnknown(news.description) || canonicalDescription(news.description as string) !== canonicalDescription(olds.description as string)) {
         diffs.push("description");
     }
-
     const newRouting = news.routingConfiguration;
-    if (containsUnknown(newRouting)) {
-        // Reported as an update: the up re-runs diff with known values and replaces then if the versions
-        // turn out to belong to another state machine.
+    if (containsUnknown(newRouting) || !sameRouting((olds.routingConfiguration ?? []) as RoutingEntry[], (newRouting ?? []) as RoutingEntry[])) {
         diffs.push("routingConfiguration");
-    } else {
-        const oldRouting = (olds.routingConfiguration ?? []) as RoutingEntry[];
-        if (!sameRouting(oldRouting, (newRouting ?? []) as RoutingEntry[])) diffs.push("routingConfiguration");
-        const oldMachine = (olds.stateMachineArn as string | undefined) ?? stateMachineOf(oldRouting);
-        const newMachine = stateMachineOf(newRouting);
-        if (oldMachine !== undefined && newMachine !== undefined && oldMachine !== newMachine) replaces.push("routingConfiguration");
     }
 
-    // adoptExisting (PROVIDER_ONLY_INPUTS) is deliberately not compared: it changes nothing in AWS.
-    return { changes: diffs.length > 0, replaces, diffs };
+    // adoptExisting is deliberately not compared: it changes nothing in AWS.
+    return { changes: diffs.length > 0 || replaces.length > 0, replaces, diffs };
 }

@@ -1,9 +1,12 @@
-import { RoutingEntry } from "./types";
-
 /**
- * Routing in a canonical order (by version ARN), so that the order a user writes entries in never
- * matters: AWS treats routing as a set of versions with weights.
+ * One canonical form of an alias's configuration, used for everything the provider records and sends:
+ * routing sorted by version ARN (AWS treats routing as a set of versions with weights, so the order a user
+ * writes entries in never matters), and a description that is always a string (AWS does not distinguish an
+ * absent description from an empty one; removing one sends ""). Outputs made after a create or an update
+ * and outputs read back from AWS therefore compare equal whenever AWS holds what was written. Pure.
  */
+import { AliasOutputs, RoutingEntry } from "./types";
+
 export function canonicalRouting(routing: readonly RoutingEntry[]): RoutingEntry[] {
     return routing
         .map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight }))
@@ -18,7 +21,38 @@ export function sameRouting(a: readonly RoutingEntry[], b: readonly RoutingEntry
     return x.every((e, i) => e.stateMachineVersionArn === y[i].stateMachineVersionArn && e.weight === y[i].weight);
 }
 
-/** AWS does not distinguish an absent description from an empty one (removing one sends ""). */
 export function canonicalDescription(description: string | undefined | null): string {
     return description ?? "";
+}
+
+/** The configuration an alias call sends: the whole desired configuration, canonical. */
+export interface AliasConfiguration {
+    readonly description: string;
+    readonly routingConfiguration: RoutingEntry[];
+}
+
+export function canonicalConfiguration(c: { description?: string | null; routingConfiguration: readonly RoutingEntry[] }): AliasConfiguration {
+    return { description: canonicalDescription(c.description), routingConfiguration: canonicalRouting(c.routingConfiguration) };
+}
+
+/** The outputs of an alias: every declared output present, in canonical form, no key undefined. */
+export function aliasOutputs(a: {
+    name: string;
+    description?: string | null;
+    routingConfiguration: readonly RoutingEntry[];
+    adoptExisting?: unknown;
+    arn: string;
+    stateMachineArn: string;
+    creationDate: string;
+    updateDate: string;
+}): AliasOutputs {
+    return {
+        name: a.name,
+        ...canonicalConfiguration(a),
+        adoptExisting: a.adoptExisting === true,
+        arn: a.arn,
+        stateMachineArn: a.stateMachineArn,
+        creationDate: a.creationDate,
+        updateDate: a.updateDate,
+    };
 }

@@ -1,17 +1,17 @@
 /**
  * The Pulumi dynamic provider: thin glue between the engine's calls and the pure rules (check, diff,
- * plan) and the AWS calls (aws.ts). Imports of @pulumi/pulumi are types only, so the serialized provider
- * needs nothing of Pulumi at run time.
+ * normalize, explain) and the AWS calls (aws.ts). Imports of @pulumi/pulumi are types only, so the
+ * serialized provider needs nothing of Pulumi at run time.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { aliasArnOf, parseAliasArn, parseVersionArn } from "./arn";
 import { isStaleRead, STALE_REREAD_DELAYS_MS } from "./consistency";
-import { configureAws, createAlias, deleteAlias, describeAlias, isAwsError, LiveAlias, updateAlias } from "./aws";
+import { configureAws, createAlias, deletedRecently, deleteAlias, describeAlias, isAwsError, listVersions, LiveAlias, updateAlias } from "./aws";
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
 import { diffAlias } from "./diff";
-import { isMissingVersionMessage, missingVersionMessage } from "./explain";
-import { planUpdate, UpdateStep } from "./plan";
+import { alreadyExistsMessage, isMissingVersionMessage, KnownVersions, missingVersionMessage } from "./explain";
+import { aliasOutputs, canonicalConfiguration } from "./normalize";
 import { AliasInputs, AliasOutputs, RoutingEntry } from "./types";
 
 type Props = Record<string, unknown>;
@@ -20,28 +20,9 @@ type Props = Record<string, unknown>;
 function desiredOf(inputs: Props): AliasInputs {
     return {
         name: inputs.name as string,
-        ...(inputs.description !== undefined ? { description: inputs.description as string } : {}),
+        ...(typeof inputs.description === "string" ? { description: inputs.description } : {}),
         routingConfiguration: (inputs.routingConfiguration as RoutingEntry[]).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
         ...(inputs.adoptExisting !== undefined ? { adoptExisting: inputs.adoptExisting as boolean } : {}),
-    };
-}
-
-/** Outputs echo the inputs and add what AWS assigned; no key is ever undefined (the engine refuses it). */
-function outputsOf(desired: AliasInputs, assigned: Pick<AliasOutputs, "arn" | "stateMachineArn" | "creationDate" | "updateDate">): AliasOutputs {
-    return { ...desired, ...assigned };
-}
-
-/** Outputs of the alias as AWS has it; adoptExisting, which AWS does not know, is carried over. */
-function outputsOfLive(live: LiveAlias, stateMachineArn: string, adoptExisting: unknown): AliasOutputs {
-    return {
-        name: live.name,
-        ...(live.description !== undefined ? { description: live.description } : {}),
-        routingConfiguration: live.routingConfiguration,
-        ...(typeof adoptExisting === "boolean" ? { adoptExisting } : {}),
-        arn: live.arn,
-        stateMachineArn,
-        creationDate: live.creationDate,
-        updateDate: live.updateDate,
     };
 }
 
@@ -52,44 +33,83 @@ function regionAndMachineOf(routing: readonly RoutingEntry[]): { region: string;
     return { region: parsed.value.region, stateMachineArn: parsed.value.stateMachineArn };
 }
 
-/** Runs a plan's UpdateStateMachineAlias calls in order; returns the last update date (or undefined if none). */
-async function applyPlan(region: string, arn: string, steps: UpdateStep[]): Promise<string | undefined> {
-    let updateDate: string | undefined;
-    for (const step of steps) updateDate = (await updateAlias(region, arn, step.update)).updateDate;
-    return updateDate;
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Rewords a ValidationException about a routing to versions that no longer exist; other errors pass as they are. */
-function explainMissingVersion(e: unknown, alias: string, routing: readonly RoutingEntry[]): unknown {
-    if (isAwsError(e, "ValidationException") && isMissingVersionMessage((e as Error).message)) {
-        // AWS's error name (e.name) and request id (in the message and e.requestId) are kept.
-        (e as Error).message = missingVersionMessage(alias, routing, (e as Error).message);
+/**
+ * Rewords a ValidationException about a routing to versions AWS does not have, after asking AWS which
+ * versions the state machine has (this failure path only); other errors pass as they are. AWS's error name
+ * (e.name) and request id (in the message and e.requestId) are kept.
+ */
+async function explainMissingVersion(e: unknown, region: string, alias: string, stateMachineArn: string, routing: readonly RoutingEntry[]): Promise<unknown> {
+    if (!isAwsError(e, "ValidationException") || !isMissingVersionMessage((e as Error).message)) return e;
+    let known: KnownVersions;
+    try {
+        const versions = await listVersions(region, stateMachineArn);
+        known = versions === undefined ? { kind: "no-state-machine" } : { kind: "versions", versions };
+    } catch (l) {
+        known = { kind: "unknown", why: (l as Error).message };
     }
+    (e as Error).message = missingVersionMessage(alias, stateMachineArn, routing, known, (e as Error).message);
     return e;
 }
 
+/** An error a user can act on when a create finds its alias there already; `cause` is AWS's, when it said so. */
+function alreadyExists(arn: string, creationDate: string | undefined, cause?: unknown): Error {
+    const aws = cause as (Error & { requestId?: string }) | undefined;
+    const error = new Error(alreadyExistsMessage(arn, creationDate) + (aws ? ` AWS said: ${aws.message}` : "")) as Error & { awsName?: string; requestId?: string };
+    error.name = aws?.name ?? "AliasAlreadyExists";
+    if (aws) {
+        error.awsName = aws.name;
+        error.requestId = aws.requestId;
+        (error as Error & { cause?: unknown }).cause = aws;
+    }
+    return error;
+}
+
 /**
- * ConflictException on create: an alias of that name exists with another configuration. `providerText` is
- * the engine's `__provider`, which a partly created resource's recorded properties must carry (the engine
- * stores them as they are, and later calls on the resource rebuild the provider from it).
+ * adoptExisting: the alias exists; take it over by setting it to the desired configuration. Always one
+ * Update, even when the Describe matches: a Describe may be stale, and the Update makes AWS what is
+ * recorded whatever it held. `providerText` is the engine's `__provider`, which a partly created
+ * resource's recorded properties must carry (later calls on the resource rebuild the provider from it).
  */
-async function adopt(region: string, arn: string, stateMachineArn: string, desired: AliasInputs, conflict: unknown, providerText: unknown): Promise<AliasOutputs> {
-    const live: LiveAlias | undefined = await describeAlias(region, arn);
-    if (!live) throw conflict; // deleted in between: report what AWS said
-    let updateDate: string | undefined;
+async function adopt(region: string, arn: string, stateMachineArn: string, desired: AliasInputs, live: LiveAlias, providerText: unknown): Promise<AliasOutputs> {
+    let updateDate: string;
     try {
-        updateDate = await applyPlan(region, arn, planUpdate(live, desired));
+        updateDate = (await updateAlias(region, arn, canonicalConfiguration(desired))).updateDate;
     } catch (e) {
         // The alias exists: hand it to the engine as partly created, so it is managed (and fixed by the next
         // up) rather than forgotten. What is recorded is the alias as AWS has it, so the next diff sees
         // every difference that is still to be applied.
-        const partial = e as Error & { id?: string; properties?: Props };
-        partial.id = arn;
-        const recorded = outputsOfLive({ ...live, arn }, stateMachineArn, desired.adoptExisting);
-        partial.properties = { ...recorded, ...(providerText !== undefined ? { __provider: providerText } : {}) };
-        throw partial;
+        const failure = (await explainMissingVersion(e, region, arn, stateMachineArn, desired.routingConfiguration)) as Error & { id?: string; properties?: Props };
+        failure.id = arn;
+        const recorded = aliasOutputs({ ...live, arn, stateMachineArn, adoptExisting: desired.adoptExisting });
+        failure.properties = { ...recorded, ...(providerText !== undefined ? { __provider: providerText } : {}) };
+        throw failure;
     }
-    return outputsOf(desired, { arn, stateMachineArn, creationDate: live.creationDate, updateDate: updateDate ?? live.updateDate });
+    return aliasOutputs({ ...desired, arn, stateMachineArn, creationDate: live.creationDate, updateDate: updateDate || live.updateDate });
+}
+
+/** How long after this process deleted an alias a Describe that still shows it is taken as stale. */
+const DELETE_SETTLE_MS = 60_000;
+
+/**
+ * Whether the alias exists before this create sends anything. Deciding it from a read made before the
+ * Create is what keeps the decision free of clocks: CreateStateMachineAlias answers 200 both for an alias it
+ * makes and for an identical one that already exists, and its retries (after a timeout or a dropped
+ * connection) answer 200 for the alias their first attempt made, so its answer cannot tell the two apart,
+ * and comparing AWS's creationDate with this machine's clock would depend on the two agreeing. A Describe
+ * that answers ResourceNotFound before the Create means whatever the Create answers was made by this call.
+ * The one gap is a Describe that is stale (AWS's reads are eventually consistent): just after this process
+ * deleted the alias (delete-before-replace) it may still show it, so it is read again then.
+ */
+async function existingAlias(region: string, arn: string): Promise<LiveAlias | undefined> {
+    let live = await describeAlias(region, arn);
+    for (const delay of STALE_REREAD_DELAYS_MS) {
+        if (!live || !deletedRecently(arn, DELETE_SETTLE_MS)) break;
+        await sleep(delay);
+        live = await describeAlias(region, arn);
+    }
+    return live;
 }
 
 export const stateMachineAliasProvider: dynamic.ResourceProvider = {
@@ -107,26 +127,33 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         return { changes, replaces };
     },
 
+    /**
+     * A create never takes over an alias that exists already, identical or not (two owners of one alias
+     * means deleting either deletes the other's), unless adoptExisting says so: CloudFormation's
+     * resource-provider contract (a create of something that exists fails with AlreadyExists).
+     */
     async create(inputs: Props): Promise<dynamic.CreateResult> {
         const desired = desiredOf(inputs);
         const { region, stateMachineArn } = regionAndMachineOf(desired.routingConfiguration);
         const arn = aliasArnOf(stateMachineArn, desired.name);
-        let outs: AliasOutputs;
+        const existing = await existingAlias(region, arn);
+        if (existing) {
+            if (!desired.adoptExisting) throw alreadyExists(arn, existing.creationDate);
+            const outs = await adopt(region, arn, stateMachineArn, desired, existing, inputs.__provider);
+            return { id: arn, outs };
+        }
         try {
             const created = await createAlias(region, arn, desired);
-            outs = outputsOf(desired, { arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
+            const outs = aliasOutputs({ ...desired, arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
+            return { id: outs.arn, outs };
         } catch (e) {
-            if (!isAwsError(e, "ConflictException")) throw explainMissingVersion(e, arn, desired.routingConfiguration);
-            if (!desired.adoptExisting) {
-                (e as Error).message =
-                    `An alias named '${desired.name}' already exists for ${stateMachineArn} with a different description or routing. ` +
-                    `Set adoptExisting: true to take it over (it is updated to this configuration), or choose another name. ` +
-                    `AWS said: ${(e as Error).message}`;
-                throw e;
-            }
-            outs = await adopt(region, arn, stateMachineArn, desired, e, inputs.__provider);
+            if (!isAwsError(e, "ConflictException")) throw await explainMissingVersion(e, region, arn, stateMachineArn, desired.routingConfiguration);
+            // Made by someone else between the Describe and the Create, with another configuration.
+            const live = desired.adoptExisting ? await describeAlias(region, arn) : undefined;
+            if (!live) throw alreadyExists(arn, undefined, e);
+            const outs = await adopt(region, arn, stateMachineArn, desired, live, inputs.__provider);
+            return { id: arn, outs };
         }
-        return { id: outs.arn, outs };
     },
 
     async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
@@ -134,7 +161,7 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         let live = await describeAlias(region, id);
         for (const delay of STALE_REREAD_DELAYS_MS) {
             if (!live || !props || !isStaleRead(live, props)) break;
-            await new Promise((resolve) => setTimeout(resolve, delay));
+            await sleep(delay);
             live = await describeAlias(region, id);
         }
         if (!live) return {}; // no id: the engine drops the resource
@@ -145,37 +172,38 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
             return { id, props: recorded };
         }
         // The alias ARN is its state machine's ARN qualified by the name: that is the state machine.
-        return { id, props: outputsOfLive(live, stateMachineArn, props?.adoptExisting) };
+        return { id, props: aliasOutputs({ ...live, stateMachineArn, adoptExisting: props?.adoptExisting }) };
     },
 
+    /** One UpdateStateMachineAlias with the whole desired configuration, whatever was recorded. */
     async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
         const { region, stateMachineArn } = parseAliasArn(id);
-        const current = desiredOf(olds);
         const desired = desiredOf(news);
-        let updateDate: string | undefined;
         try {
-            updateDate = await applyPlan(region, id, planUpdate(current, desired));
+            const { updateDate } = await updateAlias(region, id, canonicalConfiguration(desired));
+            return {
+                outs: aliasOutputs({
+                    ...desired,
+                    arn: id,
+                    stateMachineArn: (olds.stateMachineArn as string | undefined) ?? stateMachineArn,
+                    creationDate: olds.creationDate as string,
+                    updateDate: updateDate || (olds.updateDate as string),
+                }),
+            };
         } catch (e) {
-            if (!isAwsError(e, "ResourceNotFound")) throw explainMissingVersion(e, id, desired.routingConfiguration);
-            // The alias was deleted outside Pulumi. Its ARN is fixed by (state machine, name), and an update
-            // keeps both (a change of either is a replacement), so one CreateStateMachineAlias brings back the
-            // very same id with the desired configuration: recreate it rather than fail.
-            let created: { arn: string; creationDate: string };
-            try {
-                created = await createAlias(region, id, desired);
-            } catch (c) {
-                throw explainMissingVersion(c, id, desired.routingConfiguration);
-            }
-            const recreated = outputsOf(desired, { arn: id, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
-            return { outs: recreated };
+            if (!isAwsError(e, "ResourceNotFound")) throw await explainMissingVersion(e, region, id, stateMachineArn, desired.routingConfiguration);
         }
-        const outs = outputsOf(desired, {
-            arn: id,
-            stateMachineArn: (olds.stateMachineArn as string | undefined) ?? stateMachineArn,
-            creationDate: olds.creationDate as string,
-            updateDate: updateDate ?? (olds.updateDate as string),
-        });
-        return { outs };
+        // The alias was deleted outside Pulumi. Its ARN is fixed by (state machine, name), and an update
+        // keeps both (a change of either is a replacement), so one CreateStateMachineAlias brings back the
+        // very same id with the desired configuration: recreate it rather than fail. The state records this
+        // ARN as this resource's, so recreating it takes nothing from anyone.
+        let created: { arn: string; creationDate: string };
+        try {
+            created = await createAlias(region, id, desired);
+        } catch (c) {
+            throw await explainMissingVersion(c, region, id, stateMachineArn, desired.routingConfiguration);
+        }
+        return { outs: aliasOutputs({ ...desired, arn: id, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate }) };
     },
 
     async delete(id: string): Promise<void> {

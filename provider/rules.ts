@@ -1,6 +1,6 @@
 /**
  * The rules of a Step Functions alias, as data. Limits are AWS's (the stepfunctions 2016-11-23 API model);
- * every check and every diff decision reads them from here.
+ * check reads its limits and diff what forces a replacement from here.
  */
 
 export const NAME_MAX_LENGTH = 80;
@@ -14,30 +14,43 @@ export const WEIGHT_MAX = 100;
 export const WEIGHT_SUM = 100;
 export const VERSION_ARN_MAX_LENGTH = 256;
 
-/** Autonaming: `<resource name>-<7 random [a-z0-9]>`, made once and kept. */
+/** Autonaming: `<resource name>-<7 [a-z0-9] from a digest of project, stack, parent and name>`, kept once made. */
 export const AUTONAME_SUFFIX_LENGTH = 7;
 export const AUTONAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** The inputs a user may set. */
 export const INPUT_PROPERTIES = ["name", "description", "routingConfiguration", "adoptExisting"] as const;
-export type InputProperty = (typeof INPUT_PROPERTIES)[number];
 export const ROUTING_ENTRY_PROPERTIES = ["stateMachineVersionArn", "weight"] as const;
 
 /**
- * What AWS cannot change in place, so that a new value means a new alias: the name, and the state
- * machine that routingConfiguration's versions belong to (the alias ARN is that state machine's ARN
- * qualified by the name). Everything else (description, weights, versions of the same state machine)
- * is updated in place.
+ * What AWS cannot change in place, so that a new value means a new alias: the parts of the alias ARN
+ * (the state machine's ARN qualified by the name), each with the input it comes from: the name, and the
+ * state machine that routingConfiguration's versions belong to. Everything else (description, weights,
+ * versions of the same state machine) is updated in place, and adoptExisting changes nothing in AWS.
  */
-export const REPLACE_ON = ["name", "stateMachineArn"] as const;
-/** Inputs that only steer the provider; changing them alone changes nothing in AWS. */
-export const PROVIDER_ONLY_INPUTS: readonly string[] = ["adoptExisting"];
+export const REPLACE_ON = { aliasName: "name", stateMachineArn: "routingConfiguration" } as const;
+
+/**
+ * AWS's token buckets for the calls this provider makes, per account, region and operation (the Step
+ * Functions quotas page, "API action throttling": alias and version operations burst 100 and refill 1
+ * per second; DescribeStateMachineAlias bursts 200). ListStateMachineVersions is not listed there
+ * (unverified); it is taken to be like the other list calls.
+ */
+export const AWS_BUCKETS: Readonly<Record<string, { burst: number; refillPerSecond: number }>> = {
+    CreateStateMachineAlias: { burst: 100, refillPerSecond: 1 },
+    UpdateStateMachineAlias: { burst: 100, refillPerSecond: 1 },
+    DeleteStateMachineAlias: { burst: 100, refillPerSecond: 1 },
+    DescribeStateMachineAlias: { burst: 200, refillPerSecond: 1 },
+    ListStateMachineVersions: { burst: 100, refillPerSecond: 1 },
+};
 
 /** Keys the Pulumi runtime or our SDK adds next to the user's inputs. */
 export const PROVIDER_KEY = "__provider";
 /** The SDK passes the resource's logical name so check can autoname (check receives no URN). */
 export const AUTONAME_PREFIX_KEY = "__autonamePrefix";
-export const RESERVED_KEYS: readonly string[] = [PROVIDER_KEY, AUTONAME_PREFIX_KEY];
+/** ... and what makes its autoname unique and stable: project, stack, parent URN and resource name. */
+export const AUTONAME_SEED_KEY = "__autonameSeed";
+export const RESERVED_KEYS: readonly string[] = [PROVIDER_KEY, AUTONAME_PREFIX_KEY, AUTONAME_SEED_KEY];
 
 /**
  * `pulumi.runtime.unknownValue`: what a value not yet known at preview arrives as, whatever its type.

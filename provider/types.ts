@@ -14,8 +14,14 @@ export interface AliasInputs {
     readonly adoptExisting?: boolean;
 }
 
-/** What the provider stores and returns: the inputs echoed, plus what AWS assigned. */
-export interface AliasOutputs extends AliasInputs {
+/** What the provider stores and returns (normalize.ts `aliasOutputs`): every key always present. */
+export interface AliasOutputs {
+    readonly name: string;
+    /** "" when the alias has none. */
+    readonly description: string;
+    /** Sorted by version ARN. */
+    readonly routingConfiguration: RoutingEntry[];
+    readonly adoptExisting: boolean;
     /** The alias ARN; also the resource id. */
     readonly arn: string;
     /** The state machine the routed versions belong to. */

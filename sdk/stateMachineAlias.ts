@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import stateMachineAliasProvider = require("../provider/resourceProvider");
-import { AUTONAME_PREFIX_KEY } from "../provider/rules";
+import { AUTONAME_PREFIX_KEY, AUTONAME_SEED_KEY } from "../provider/rules";
 import { RoutingEntry } from "../provider/types";
 
 /** One version the alias routes to, and its share of executions. */
@@ -19,7 +19,9 @@ export interface StateMachineAliasArgs {
     /**
      * The alias name: 1-80 characters of letters, digits, `_`, `-`, `.`, not digits only.
      * Changing it replaces the alias (a new one is created before the old one is deleted).
-     * @default `<resource name>-<7 random characters>`, made once and kept across updates.
+     * @default `<resource name>-<7 characters>`, the characters a digest of the project, stack, parent and
+     * resource name: the same program and stack always make the same name (in preview and up alike). Once
+     * made, a name is kept across updates, renames with `aliases`, and removing `name` from the inputs.
      */
     readonly name?: pulumi.Input<string>;
     /**
@@ -34,30 +36,40 @@ export interface StateMachineAliasArgs {
      */
     readonly routingConfiguration: pulumi.Input<pulumi.Input<RoutingConfigurationEntryArgs>[]>;
     /**
-     * When an alias with this name already exists with another configuration, take it over (update it to
-     * this one) instead of failing. This is how to bring an existing alias under management: `pulumi import`
-     * does not work for dynamic resources. Changing it alone changes nothing.
+     * When an alias with this name already exists (identical or not), take it over (update it to this one)
+     * instead of failing. This is how to bring an existing alias under management (`pulumi import` does not
+     * work for dynamic resources), and the fix after an interrupted `up` left an alias AWS created but the
+     * state never recorded: set it once, run `up`, remove it. Changing it alone changes nothing.
      * @default false
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
 }
 
 /**
+ * What names this resource uniquely and stably in a program: project, stack, parent URN (the parent chain of
+ * types and names) and the resource's name. URNs are known in preview too, so preview and up agree.
+ */
+function autonameSeed(name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
+    return pulumi.output(parent?.urn ?? "").apply((parentUrn) => JSON.stringify([pulumi.getProject(), pulumi.getStack(), parentUrn, name]));
+}
+
+/**
  * An AWS Step Functions state machine alias: a stable ARN that routes executions to one or two published
  * versions of a state machine by weight, for blue/green and canary releases of workflows.
  *
- * Every input AWS would refuse is refused at preview; routing order never causes a diff; a create, an update
- * and a delete each make one API call (retries of throttled or failed attempts aside).
+ * Inputs AWS would refuse are refused at preview; routing order never causes a diff; a create never takes
+ * over an alias that exists already (set `adoptExisting` to); a create makes two API calls (a read, then the
+ * create), an update and a delete one each (retries of throttled or failed attempts aside).
  */
 export class StateMachineAlias extends pulumi.dynamic.Resource {
     /** The alias name. */
     declare readonly name: pulumi.Output<string>;
-    /** The description, when one is set. */
-    declare readonly description: pulumi.Output<string | undefined>;
-    /** The versions and weights, as given. */
+    /** The description; "" when there is none. */
+    declare readonly description: pulumi.Output<string>;
+    /** The versions and weights, sorted by version ARN. */
     declare readonly routingConfiguration: pulumi.Output<RoutingEntry[]>;
-    /** Whether an existing alias of this name may be taken over. */
-    declare readonly adoptExisting: pulumi.Output<boolean | undefined>;
+    /** Whether an existing alias of this name may be taken over (false unless set). */
+    declare readonly adoptExisting: pulumi.Output<boolean>;
     /** The alias ARN (also the resource id): start executions with it. */
     declare readonly arn: pulumi.Output<string>;
     /** The state machine whose versions the alias routes to. */
@@ -72,9 +84,14 @@ export class StateMachineAlias extends pulumi.dynamic.Resource {
             stateMachineAliasProvider,
             name,
             {
-                // Every key the caller gave, so that check can refuse a misspelled one by name.
+                // Declared whether given or not, so that each is an Output on this object (an omitted key
+                // would not be); then every key the caller gave, so that check can refuse a misspelled one.
+                name: undefined,
+                description: undefined,
+                adoptExisting: undefined,
                 ...args,
                 [AUTONAME_PREFIX_KEY]: name,
+                [AUTONAME_SEED_KEY]: autonameSeed(name, opts?.parent),
                 // Output-only properties: declared so that their resolved values land on this object.
                 arn: undefined,
                 stateMachineArn: undefined,

@@ -1,8 +1,8 @@
-// diffAlias (stored outputs vs. checked inputs) and planUpdate (current vs. desired configuration) as
-// tables: GIVEN the previous outputs and the new inputs, THEN exactly this change / replacement / plan.
+// diffAlias (stored outputs vs. checked inputs) and the canonical form of what is sent and recorded, as
+// tables: GIVEN the previous outputs and the new inputs, THEN exactly this change / replacement / form.
 import * as assert from "assert";
 import { diffAlias } from "../../provider/diff";
-import { AliasConfiguration, planUpdate, UpdateStep } from "../../provider/plan";
+import { aliasOutputs, AliasConfiguration, canonicalConfiguration } from "../../provider/normalize";
 import { UNKNOWN } from "../../provider/rules";
 
 type Props = Record<string, unknown>;
@@ -140,69 +140,38 @@ describe("diffAlias", () => {
     });
 });
 
-describe("planUpdate", () => {
+describe("canonical configuration and outputs (normalize.ts): one form for what is sent and recorded", () => {
     const r = (...e: [number, number][]) => e.map(([v, w]) => ({ stateMachineVersionArn: V(v), weight: w }));
-    const CURRENT: AliasConfiguration = { description: "orders alias", routingConfiguration: r([1, 90], [2, 10]) };
-
-    const rows: { title: string; current: AliasConfiguration; desired: AliasConfiguration; steps: UpdateStep[] }[] = [
-        { title: "nothing changed: no step", current: CURRENT, desired: CURRENT, steps: [] },
-        { title: "routing reordered: no step", current: CURRENT, desired: { ...CURRENT, routingConfiguration: r([2, 10], [1, 90]) }, steps: [] },
-        { title: "absent description vs \"\": no step", current: { ...CURRENT, description: "" }, desired: { routingConfiguration: CURRENT.routingConfiguration }, steps: [] },
-        { title: "description changed: only the description", current: CURRENT, desired: { ...CURRENT, description: "new" }, steps: [{ update: { description: "new" } }] },
-        {
-            title: "description added: only the description",
-            current: { routingConfiguration: CURRENT.routingConfiguration },
-            desired: { ...CURRENT, description: "new" },
-            steps: [{ update: { description: "new" } }],
-        },
-        {
-            title: "description removed: sent as \"\"",
-            current: CURRENT,
-            desired: { routingConfiguration: CURRENT.routingConfiguration },
-            steps: [{ update: { description: "" } }],
-        },
-        {
-            title: "weights changed: only the routing, as desired",
-            current: CURRENT,
-            desired: { ...CURRENT, routingConfiguration: r([1, 50], [2, 50]) },
-            steps: [{ update: { routingConfiguration: r([1, 50], [2, 50]) } }],
-        },
-        {
-            title: "a version changed: only the routing",
-            current: CURRENT,
-            desired: { ...CURRENT, routingConfiguration: r([3, 100]) },
-            steps: [{ update: { routingConfiguration: r([3, 100]) } }],
-        },
-        {
-            title: "one entry -> two",
-            current: { ...CURRENT, routingConfiguration: r([1, 100]) },
-            desired: CURRENT,
-            steps: [{ update: { routingConfiguration: r([1, 90], [2, 10]) } }],
-        },
-        {
-            title: "both changed: both fields in one step",
-            current: CURRENT,
-            desired: { description: undefined, routingConfiguration: r([2, 100]) },
-            steps: [{ update: { description: "", routingConfiguration: r([2, 100]) } }],
-        },
+    const rows: { title: string; given: { description?: string; routingConfiguration: { stateMachineVersionArn: string; weight: number }[] }; expected: AliasConfiguration }[] = [
+        { title: "routing sorted by version ARN", given: { description: "d", routingConfiguration: r([2, 10], [1, 90]) }, expected: { description: "d", routingConfiguration: r([1, 90], [2, 10]) } },
+        { title: "already sorted: unchanged", given: { description: "d", routingConfiguration: r([1, 90], [2, 10]) }, expected: { description: "d", routingConfiguration: r([1, 90], [2, 10]) } },
+        { title: "absent description: \"\" (an update sends it, which clears one)", given: { routingConfiguration: r([3, 100]) }, expected: { description: "", routingConfiguration: r([3, 100]) } },
+        { title: "empty description stays \"\"", given: { description: "", routingConfiguration: r([3, 100]) }, expected: { description: "", routingConfiguration: r([3, 100]) } },
+        { title: "versions sorted as strings (10 before 9), as everywhere", given: { routingConfiguration: r([9, 50], [10, 50]) }, expected: { description: "", routingConfiguration: r([10, 50], [9, 50]) } },
     ];
     for (const row of rows) {
-        it(row.title, () => {
-            assert.deepStrictEqual(planUpdate(row.current, row.desired), row.steps);
-        });
+        it(row.title, () => assert.deepStrictEqual(canonicalConfiguration(row.given), row.expected));
     }
 
-    it("sends routing entries with only stateMachineVersionArn and weight", () => {
-        const desired = { routingConfiguration: [{ stateMachineVersionArn: V(3), weight: 100, extra: 1 } as never] };
-        assert.deepStrictEqual(planUpdate(CURRENT, desired), [{ update: { description: "", routingConfiguration: r([3, 100]) } }]);
+    it("keeps only stateMachineVersionArn and weight of each entry", () => {
+        const given = { routingConfiguration: [{ stateMachineVersionArn: V(3), weight: 100, extra: 1 } as never] };
+        assert.deepStrictEqual(canonicalConfiguration(given), { description: "", routingConfiguration: r([3, 100]) });
+    });
+
+    it("outputs carry every declared key, adoptExisting as a boolean", () => {
+        const outs = aliasOutputs({ name: "live", routingConfiguration: r([2, 10], [1, 90]), arn: `${SM}:live`, stateMachineArn: SM, creationDate: "c", updateDate: "u" });
+        assert.deepStrictEqual(outs, {
+            name: "live", description: "", routingConfiguration: r([1, 90], [2, 10]), adoptExisting: false,
+            arn: `${SM}:live`, stateMachineArn: SM, creationDate: "c", updateDate: "u",
+        });
+        assert.equal(aliasOutputs({ ...outs, adoptExisting: true }).adoptExisting, true);
+        assert.equal(aliasOutputs({ ...outs, adoptExisting: "yes" }).adoptExisting, false);
     });
 
     it("does not modify its arguments", () => {
-        const current = JSON.parse(JSON.stringify(CURRENT));
-        const desired = { description: "x", routingConfiguration: r([2, 100]) };
-        const copy = JSON.parse(JSON.stringify(desired));
-        planUpdate(current, desired);
-        assert.deepStrictEqual(current, JSON.parse(JSON.stringify(CURRENT)));
-        assert.deepStrictEqual(desired, copy);
+        const given = { description: "x", routingConfiguration: r([2, 50], [1, 50]) };
+        const copy = JSON.parse(JSON.stringify(given));
+        canonicalConfiguration(given);
+        assert.deepStrictEqual(given, copy);
     });
 });
