@@ -77,7 +77,8 @@ describe("resilience: bad input is refused at check, through the engine, with ze
         const r = await project.run("up", edges, { stack: "edges" });
         ok(r);
         counts.inputsTried += edges.length;
-        assert.deepStrictEqual(local.calls().map((c) => `${c.operation} ${c.outcome}`), edges.map(() => "CreateStateMachineAlias ok"));
+        // Each: the ownership check (no such alias yet), then the create.
+        assert.deepStrictEqual(local.calls().map((c) => `${c.operation} ${c.outcome}`).sort(), edges.flatMap(() => ["CreateStateMachineAlias ok", "DescribeStateMachineAlias ResourceNotFound"]).sort());
         ok(await project.run("destroy", edges, { stack: "edges" }));
     });
 
@@ -112,8 +113,28 @@ describe("resilience: bad input is refused at check, through the engine, with ze
                 if (extra) o[extra] = extra === "adoptExisting" ? "yes" : [];
                 return o;
             });
+        // Check alone, elsewhere: the endpoint holds us-east-1's versions only, so each input is also checked
+        // with its routing moved to another partition and region (each partition the SDK knows, a region and a
+        // partition newer than it): a consistent move changes no verdict, property by property, so a check
+        // over-strict for some partition is found. Chosen in turn, not drawn, so the fuzzed inputs stay the same.
+        const PLACES = [
+            ["aws-cn", "cn-north-1"], ["aws-us-gov", "us-gov-west-1"], ["aws-iso", "us-iso-east-1"], ["aws-iso-b", "us-isob-east-1"],
+            ["aws-iso-e", "eu-isoe-west-1"], ["aws-iso-f", "us-isof-south-1"], ["aws-eusc", "eusc-de-east-1"], ["aws", "ap-southeast-7"],
+            ["aws", "us-north-9"], ["aws-cn", "cn-south-1"], ["aws-eusc", "eusc-de-west-2"], ["aws-newcloud", "nc-east-1"],
+        ];
+        const HOME = `${v.v1.split(":").slice(0, 4).join(":")}:`; // arn:aws:states:us-east-1:
+        const moved = (news: Record<string, unknown>, [partition, region]: string[]) => {
+            const routing = news.routingConfiguration;
+            if (!Array.isArray(routing)) return news;
+            const move = (e: unknown) => (typeof e === "object" && e !== null && !Array.isArray(e) && typeof (e as Record<string, unknown>).stateMachineVersionArn === "string"
+                ? { ...e, stateMachineVersionArn: ((e as Record<string, unknown>).stateMachineVersionArn as string).replace(HOME, `arn:${partition}:states:${region}:`) }
+                : e);
+            return { ...news, routingConfiguration: Array.from(routing, move) };
+        };
+        const verdict = (o: ReturnType<typeof checkAlias>) => o.failures.map((f) => f.property).sort();
         let accepted = 0;
         let refused = 0;
+        let elsewhere = 0;
         await fc.assert(fc.asyncProperty(inputs, async (news) => {
             local.clearCalls();
             let outcome;
@@ -123,6 +144,9 @@ describe("resilience: bad input is refused at check, through the engine, with ze
                 throw new Error(`check threw on ${JSON.stringify(news)}: ${(e as Error).stack}`);
             }
             counts.inputsTried++;
+            const place = PLACES[elsewhere++ % PLACES.length];
+            const there = moved(news, place);
+            assert.deepStrictEqual(verdict(checkAlias({}, there)), verdict(outcome), `in ${place.join(" ")}: ${JSON.stringify(there)}`);
             if (outcome.failures.length > 0) {
                 refused++;
                 assert.deepStrictEqual(local.calls(), []);
@@ -130,7 +154,7 @@ describe("resilience: bad input is refused at check, through the engine, with ze
             }
             accepted++;
             const created = await provider.create!(outcome.inputs);
-            assert.deepStrictEqual(local.calls().map((c) => `${c.operation} ${c.outcome}`), ["CreateStateMachineAlias ok"]);
+            assert.deepStrictEqual(local.calls().map((c) => `${c.operation} ${c.outcome}`), ["DescribeStateMachineAlias ResourceNotFound", "CreateStateMachineAlias ok"]);
             await provider.delete!(created.id, created.outs);
         }), { seed: 20261122, numRuns: 300 });
         assert.ok(accepted >= 30 && refused >= 30, `fuzz too one-sided: ${accepted} accepted, ${refused} refused`);

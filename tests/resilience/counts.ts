@@ -8,6 +8,8 @@ export const counts = {
     outOfBand: 0,
     convergedRuns: 0,
     failedConvergences: 0,
+    /** Aliases a crash left unrecorded that the next up refused to take over (then adopted once). */
+    refusedAfterCrash: 0,
 };
 
 /**
@@ -32,7 +34,8 @@ export function countFaults(calls: { outcome: string; injected?: string[] }[], l
 export function report(): string {
     const f = Object.entries(counts.faults).map(([k, n]) => `${k} ${n}`).join(", ") || "none";
     return `resilience counts: inputs tried ${counts.inputsTried}; faults injected: ${f}; crashes: engine ${counts.crashes.engine}, ` +
-        `plugin ${counts.crashes.plugin}; out-of-band changes ${counts.outOfBand}; converged ${counts.convergedRuns}, ` +
+        `plugin ${counts.crashes.plugin}; unrecorded aliases refused after a crash ${counts.refusedAfterCrash}; ` +
+        `out-of-band changes ${counts.outOfBand}; converged ${counts.convergedRuns}, ` +
         `not converged ${counts.failedConvergences}`;
 }
 

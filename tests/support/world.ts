@@ -10,6 +10,7 @@ import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from 
 import { isSecret, readState, run, RunResult, StackState } from "../../tools/pulumi-local";
 import type { Command } from "../../tools/pulumi-local";
 import { SfnLocal, startSfnLocal } from "../../tools/sfn-local";
+import { installedProject } from "../../bench/install";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export const ROLE = "arn:aws:iam::123456789012:role/e2e";
@@ -84,7 +85,9 @@ export interface AliasSpec {
 export class AliasProject {
     readonly dir: string;
     constructor(readonly local: SfnLocal, readonly extraEnv: NodeJS.ProcessEnv = {}) {
-        this.dir = scratchProject(ALIASES_PROGRAM, "sfn-alias-resilience-");
+        // Installed as a user has it (packed files under node_modules): `__provider` is then a require() of the
+        // package, as in a user's state, not the whole provider inlined into every resource.
+        this.dir = installedProject(path.join(ALIASES_PROGRAM, "index.js"), "aliases", "sfn-alias-resilience-");
     }
 
     run(command: Command, aliases: AliasSpec[], opts: { stack?: string; config?: Record<string, string>; secretConfig?: Record<string, string>; env?: NodeJS.ProcessEnv; continueOnError?: boolean } = {}): Promise<RunResult> {
