@@ -75,6 +75,8 @@ interface Session {
     buckets: Record<string, TokenBucket>;
     /** Alias ARNs this process deleted, and when. */
     deletedAt?: Record<string, number>;
+    /** Alias ARNs this process created, adopted or updated, with the updateDate it recorded for them. */
+    claims?: Record<string, string>;
 }
 
 // Settings and clients live on the plugin process's global object, filled at run time by configure. A
@@ -101,6 +103,22 @@ export function configureAws(settings: AwsSettings): void {
     s.buckets = {};
     s.lastAcceptedAt = {};
     s.deletedAt = {};
+    s.claims = {};
+}
+
+/** Records that this process wrote `arn` for a resource and recorded `updateDate` for it. */
+export function claim(arn: string, updateDate: string): void {
+    (session().claims ??= {})[arn] = updateDate;
+}
+
+/**
+ * Whether this process wrote `arn` for a resource whose record is not `recordedUpdateDate`: then a delete
+ * with that record is of another resource's stale claim to the same alias (one plugin process serves one
+ * deployment, in which a resource is created, updated or deleted, never two of these).
+ */
+export function claimedByAnother(arn: string, recordedUpdateDate: unknown): boolean {
+    const claimed = session().claims?.[arn];
+    return claimed !== undefined && claimed !== recordedUpdateDate;
 }
 
 /** The SDK, loaded when first needed: a module-level import would be captured when the provider is serialized. */
@@ -368,4 +386,5 @@ export async function deleteAlias(region: string, arn: string): Promise<void> {
         if (!isAwsError(e, "ResourceNotFound")) throw e;
     }
     (session().deletedAt ??= {})[arn] = Date.now();
+    delete session().claims?.[arn];
 }

@@ -6,7 +6,9 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { aliasArnOf, parseAliasArn, parseVersionArn } from "./arn";
 import { isStaleRead, STALE_REREAD_DELAYS_MS } from "./consistency";
-import { configureAws, createAlias, deletedRecently, deleteAlias, describeAlias, isAwsError, listVersions, LiveAlias, updateAlias } from "./aws";
+import {
+    claim, claimedByAnother, configureAws, createAlias, deletedRecently, deleteAlias, describeAlias, isAwsError, listVersions, LiveAlias, updateAlias,
+} from "./aws";
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
 import { diffAlias } from "./diff";
@@ -89,6 +91,12 @@ async function adopt(region: string, arn: string, stateMachineArn: string, desir
     return aliasOutputs({ ...desired, arn, stateMachineArn, creationDate: live.creationDate, updateDate: updateDate || live.updateDate });
 }
 
+/** Remembers that this process wrote the alias for the resource these outputs are recorded for. */
+function claimed(outs: AliasOutputs): { id: string; outs: AliasOutputs } {
+    claim(outs.arn, outs.updateDate);
+    return { id: outs.arn, outs };
+}
+
 /** How long after this process deleted an alias a Describe that still shows it is taken as stale. */
 const DELETE_SETTLE_MS = 60_000;
 
@@ -139,20 +147,17 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         const existing = await existingAlias(region, arn);
         if (existing) {
             if (!desired.adoptExisting) throw alreadyExists(arn, existing.creationDate);
-            const outs = await adopt(region, arn, stateMachineArn, desired, existing, inputs.__provider);
-            return { id: arn, outs };
+            return claimed(await adopt(region, arn, stateMachineArn, desired, existing, inputs.__provider));
         }
         try {
             const created = await createAlias(region, arn, desired);
-            const outs = aliasOutputs({ ...desired, arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate });
-            return { id: outs.arn, outs };
+            return claimed(aliasOutputs({ ...desired, arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate }));
         } catch (e) {
             if (!isAwsError(e, "ConflictException")) throw await explainMissingVersion(e, region, arn, stateMachineArn, desired.routingConfiguration);
             // Made by someone else between the Describe and the Create, with another configuration.
             const live = desired.adoptExisting ? await describeAlias(region, arn) : undefined;
             if (!live) throw alreadyExists(arn, undefined, e);
-            const outs = await adopt(region, arn, stateMachineArn, desired, live, inputs.__provider);
-            return { id: arn, outs };
+            return claimed(await adopt(region, arn, stateMachineArn, desired, live, inputs.__provider));
         }
     },
 
@@ -182,13 +187,13 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         try {
             const { updateDate } = await updateAlias(region, id, canonicalConfiguration(desired));
             return {
-                outs: aliasOutputs({
+                outs: claimed(aliasOutputs({
                     ...desired,
                     arn: id,
                     stateMachineArn: (olds.stateMachineArn as string | undefined) ?? stateMachineArn,
                     creationDate: olds.creationDate as string,
                     updateDate: updateDate || (olds.updateDate as string),
-                }),
+                })).outs,
             };
         } catch (e) {
             if (!isAwsError(e, "ResourceNotFound")) throw await explainMissingVersion(e, region, id, stateMachineArn, desired.routingConfiguration);
@@ -203,10 +208,20 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
         } catch (c) {
             throw await explainMissingVersion(c, region, id, stateMachineArn, desired.routingConfiguration);
         }
-        return { outs: aliasOutputs({ ...desired, arn: id, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate }) };
+        return { outs: claimed(aliasOutputs({ ...desired, arn: id, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate })).outs };
     },
 
-    async delete(id: string): Promise<void> {
+    /**
+     * One DeleteStateMachineAlias, unless this deployment has since given the alias to another resource: a
+     * rename (or a replacement that keeps the name) with adoptExisting creates the new resource by taking the
+     * alias over, then deletes the old resource, whose record names the same ARN. Deleting it then would
+     * delete the alias the new resource just took. Its record is dropped; the alias stays.
+     */
+    async delete(id: string, props?: Props): Promise<void> {
+        if (claimedByAnother(id, props?.updateDate)) {
+            console.warn(`${id}: not deleted: another resource of this deployment took the alias over (adoptExisting) after this one recorded it; this record is dropped and the alias stays with the resource that manages it now.`);
+            return;
+        }
         await deleteAlias(parseAliasArn(id).region, id);
     },
 };

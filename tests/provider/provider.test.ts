@@ -181,6 +181,27 @@ describe("provider against a mocked SFN client", () => {
             assert.equal(result.outs.adoptExisting, true);
         });
 
+        it("a delete of another resource's older record of an alias this process just took over sends nothing (rename or replacement with adoptExisting)", async () => {
+            const warn = console.warn;
+            const warnings: string[] = [];
+            console.warn = (m: string) => warnings.push(m);
+            try {
+                sfn.on(DescribeStateMachineAliasCommand).resolves(liveAlias());
+                sfn.on(UpdateStateMachineAliasCommand).resolves({ updateDate: updated });
+                sfn.on(DeleteStateMachineAliasCommand).resolves({});
+                // The new resource takes the alias over; then the engine deletes the old resource, recorded earlier.
+                const adopted = await provider.create!({ name: "live", routingConfiguration: routing([V1, 100]), adoptExisting: true });
+                await provider.delete!(ALIAS, { ...storedOutputs, updateDate: created.toISOString() });
+                assert.deepStrictEqual(sent().map(([name]) => name), ["DescribeStateMachineAliasCommand", "UpdateStateMachineAliasCommand"]);
+                assert.match(warnings.join("\n"), /not deleted: another resource of this deployment took the alias over/);
+                // The resource that holds it now is deleted as usual.
+                await provider.delete!(ALIAS, adopted.outs);
+                assert.deepStrictEqual(sent().map(([name]) => name).slice(2), ["DeleteStateMachineAliasCommand"]);
+            } finally {
+                console.warn = warn;
+            }
+        });
+
         it("adopts with one Update even when the alias read already matches (the read may be stale)", async () => {
             sfn.on(DescribeStateMachineAliasCommand).resolves(liveAlias({ description: undefined, routingConfiguration: routing([V2, 10], [V1, 90]), updateDate: updated }));
             sfn.on(UpdateStateMachineAliasCommand).resolves({ updateDate: updated });
