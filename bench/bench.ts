@@ -205,8 +205,9 @@ async function overheadAndPreview(project: string): Promise<OverheadAndPreview> 
             fs.rmSync(stateFilePath(project, stack), { force: true });
             const up = await engine(project, local, "up", stack, cfg);
             mustSucceed("100-alias up", up.result);
-            if (countOk(up.calls, "CreateStateMachineAlias") !== 100 || up.calls.length !== 100) {
-                throw new Error(`100-alias up: expected 100 CreateStateMachineAlias calls, got ${JSON.stringify(callHistogram(up.calls))}`);
+            // Each create: the ownership check (no such alias) and the create.
+            if (countOk(up.calls, "CreateStateMachineAlias") !== 100 || up.calls.length !== 200) {
+                throw new Error(`100-alias up: expected 100 DescribeStateMachineAlias + 100 CreateStateMachineAlias calls, got ${JSON.stringify(callHistogram(up.calls))}`);
             }
             engineMs.push(up.ms);
             // The same provider calls in this process: configure, then check and create of each alias, with the

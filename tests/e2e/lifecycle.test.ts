@@ -1,6 +1,10 @@
 // End to end: a real Pulumi program declaring a StateMachineAlias, run by the local engine (cmd/run + the
 // real dynamic-provider plugin) against the local Step Functions endpoint. The scenarios build on each
-// other, in order; each asserts the engine's steps AND the endpoint's call log.
+// other, in order; each asserts the engine's steps AND the endpoint's call log. A create reads first (the
+// ownership check: it never takes over an alias it did not make) and then creates; an update always sends
+// the whole desired configuration, routing in canonical order (sorted by version ARN).
+// Every scenario knows the alias ARN it works on from the start (not from an earlier scenario's outputs,
+// which a failed assertion there would leave unset: the SDK then sends stateMachineAliasArn: null).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -51,6 +55,8 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
     const cfg = (routing: Routing[], extra: Record<string, string> = {}) =>
         ({ routing: JSON.stringify(routing), aliasName: "live", description: "orders live traffic", ...extra });
     const calls = () => local.calls().map((c) => c.operation);
+    /** The call log as [operation, outcome, request]. */
+    const log = () => local.calls().map((c) => [c.operation, c.outcome, c.params]);
     const aliasSteps = (r: RunResult) => r.steps.filter((s) => s.type === TYPE).map((s) => s.op);
     const ok = (r: RunResult) => assert.ok(r.ok, `${r.error}\n${r.diagnostics.join("\n")}`);
     const stateText = (stack = "dev") => fs.readFileSync(path.join(dir, ".pulumi-local", `${stack}.json`), "utf8");
@@ -61,14 +67,23 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
     const canary = () => [{ stateMachineVersionArn: machine.v1, weight: 90 }, { stateMachineVersionArn: machine.v2, weight: 10 }];
     let aliasArn: string;
 
-    it("create: one CreateStateMachineAlias", async () => {
+    it("create: the ownership check (one DescribeStateMachineAlias: not found), then one CreateStateMachineAlias", async () => {
+        aliasArn = `${machine.arn}:live`;
         const r = await up("up", cfg(all1()));
         ok(r);
         assert.deepStrictEqual(aliasSteps(r), ["create"]);
-        assert.deepStrictEqual(calls(), ["CreateStateMachineAlias"]);
-        aliasArn = r.outputs.arn;
-        assert.strictEqual(aliasArn, `${machine.arn}:live`);
+        assert.deepStrictEqual(log(), [
+            ["DescribeStateMachineAlias", "ResourceNotFound", { stateMachineAliasArn: aliasArn }],
+            ["CreateStateMachineAlias", "ok", { name: "live", description: "orders live traffic", routingConfiguration: all1() }],
+        ]);
+        assert.strictEqual(r.outputs.arn, aliasArn);
         assert.strictEqual(r.outputs.stateMachineArn, machine.arn);
+        // Every declared output, in canonical form.
+        assert.strictEqual(r.outputs.name, "live");
+        assert.strictEqual(r.outputs.description, "orders live traffic");
+        assert.strictEqual(r.outputs.adoptExisting, false);
+        assert.deepStrictEqual(r.outputs.routingConfiguration, all1());
+        assert.strictEqual(r.outputs.updateDate, r.outputs.creationDate);
         assert.deepStrictEqual((await describe(aliasArn)).routingConfiguration, all1());
     });
 
@@ -80,14 +95,18 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         assert.deepStrictEqual(calls(), []);
     });
 
-    it("up of the change: exactly one UpdateStateMachineAlias carrying only the routing", async () => {
-        const r = await up("up", cfg(canary()));
+    it("up of the change: exactly one UpdateStateMachineAlias carrying the whole desired configuration, routing sorted", async () => {
+        // Written in reverse: what is sent (and recorded) is sorted by version ARN.
+        const r = await up("up", cfg([...canary()].reverse()));
         ok(r);
         assert.deepStrictEqual(aliasSteps(r), ["update"]);
-        const log = local.calls();
-        assert.deepStrictEqual(log.map((c) => c.operation), ["UpdateStateMachineAlias"]);
-        assert.deepStrictEqual(Object.keys(log[0].params).sort(), ["routingConfiguration", "stateMachineAliasArn"]);
-        assert.deepStrictEqual(sorted((await describe(aliasArn)).routingConfiguration as Routing[]), sorted(canary()));
+        // Not just the routing that changed: the description too, so that what AWS holds afterwards does
+        // not depend on what the state believed it held.
+        assert.deepStrictEqual(log(), [
+            ["UpdateStateMachineAlias", "ok", { stateMachineAliasArn: aliasArn, description: "orders live traffic", routingConfiguration: canary() }],
+        ]);
+        assert.deepStrictEqual(r.outputs.routingConfiguration, canary());
+        assert.deepStrictEqual((await describe(aliasArn)).routingConfiguration, canary());
     });
 
     it("up again: no changes, zero API calls", async () => {
@@ -104,44 +123,55 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         assert.deepStrictEqual(calls(), []);
     });
 
-    it("description change, then removal (sent as \"\")", async () => {
+    it("description change, then removal (sent as \"\"); each one update of the whole configuration", async () => {
         const changed = await up("up", cfg(canary(), { description: "orders, canary of v2" }));
         ok(changed);
         assert.deepStrictEqual(aliasSteps(changed), ["update"]);
         assert.deepStrictEqual(local.calls().map((c) => [c.operation, c.params]), [
-            ["UpdateStateMachineAlias", { stateMachineAliasArn: aliasArn, description: "orders, canary of v2" }],
+            ["UpdateStateMachineAlias", { stateMachineAliasArn: aliasArn, description: "orders, canary of v2", routingConfiguration: canary() }],
         ]);
+        assert.strictEqual(changed.outputs.description, "orders, canary of v2");
         const removed = await up("up", { routing: JSON.stringify(canary()), aliasName: "live" });
         ok(removed);
         assert.deepStrictEqual(aliasSteps(removed), ["update"]);
         assert.deepStrictEqual(local.calls().map((c) => [c.operation, c.params]), [
-            ["UpdateStateMachineAlias", { stateMachineAliasArn: aliasArn, description: "" }],
+            ["UpdateStateMachineAlias", { stateMachineAliasArn: aliasArn, description: "", routingConfiguration: canary() }],
         ]);
+        assert.strictEqual(removed.outputs.description, "");
+        assert.strictEqual((await describe(aliasArn)).description ?? "", "");
     });
 
-    it("name change: a replacement that creates the new alias, then deletes the old", async () => {
+    it("name change: a replacement that creates the new alias (ownership check first), then deletes the old", async () => {
+        aliasArn = `${machine.arn}:prod`;
         const r = await up("up", cfg(canary(), { aliasName: "prod" }));
         ok(r);
         assert.deepStrictEqual(aliasSteps(r), ["create-replacement", "replace", "delete-replaced"]);
         assert.deepStrictEqual(r.steps.find((s) => s.op === "replace")!.replaces, ["name"]);
-        const log = local.calls();
-        assert.deepStrictEqual(log.map((c) => c.operation), ["CreateStateMachineAlias", "DeleteStateMachineAlias"]);
-        assert.strictEqual(log[0].params.name, "prod");
-        assert.strictEqual(log[1].params.stateMachineAliasArn, `${machine.arn}:live`);
-        aliasArn = r.outputs.arn;
-        assert.strictEqual(aliasArn, `${machine.arn}:prod`);
+        assert.deepStrictEqual(log(), [
+            ["DescribeStateMachineAlias", "ResourceNotFound", { stateMachineAliasArn: aliasArn }],
+            ["CreateStateMachineAlias", "ok", { name: "prod", description: "orders live traffic", routingConfiguration: canary() }],
+            ["DeleteStateMachineAlias", "ok", { stateMachineAliasArn: `${machine.arn}:live` }],
+        ]);
+        assert.strictEqual(r.outputs.arn, aliasArn);
+        assert.strictEqual(r.outputs.name, "prod");
     });
 
     it("moving to another state machine's versions: a replacement", async () => {
         const r = await up("up", cfg([{ stateMachineVersionArn: other.v1, weight: 100 }], { aliasName: "prod" }));
         ok(r);
         assert.deepStrictEqual(aliasSteps(r), ["create-replacement", "replace", "delete-replaced"]);
-        assert.deepStrictEqual(calls(), ["CreateStateMachineAlias", "DeleteStateMachineAlias"]);
+        assert.deepStrictEqual(log(), [
+            ["DescribeStateMachineAlias", "ResourceNotFound", { stateMachineAliasArn: `${other.arn}:prod` }],
+            ["CreateStateMachineAlias", "ok", { name: "prod", description: "orders live traffic", routingConfiguration: [{ stateMachineVersionArn: other.v1, weight: 100 }] }],
+            ["DeleteStateMachineAlias", "ok", { stateMachineAliasArn: `${machine.arn}:prod` }],
+        ]);
         assert.strictEqual(r.outputs.stateMachineArn, other.arn);
+        assert.strictEqual(r.outputs.arn, `${other.arn}:prod`);
         // Back to the first state machine for the scenarios that follow.
         const back = await up("up", cfg(canary(), { aliasName: "prod" }));
         ok(back);
-        aliasArn = back.outputs.arn;
+        assert.deepStrictEqual(calls(), ["DescribeStateMachineAlias", "CreateStateMachineAlias", "DeleteStateMachineAlias"]);
+        assert.strictEqual(back.outputs.arn, aliasArn);
     });
 
     it("refresh with no drift: one DescribeStateMachineAlias, nothing changed", async () => {
@@ -164,7 +194,9 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         const restored = await up("up", cfg(canary(), { aliasName: "prod" }));
         ok(restored);
         assert.deepStrictEqual(aliasSteps(restored), ["update"]);
-        assert.deepStrictEqual(calls(), ["UpdateStateMachineAlias"]);
+        assert.deepStrictEqual(log(), [
+            ["UpdateStateMachineAlias", "ok", { stateMachineAliasArn: aliasArn, description: "orders live traffic", routingConfiguration: canary() }],
+        ]);
         assert.deepStrictEqual(sorted((await describe(aliasArn)).routingConfiguration as Routing[]), sorted(canary()));
     });
 
@@ -177,26 +209,47 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         const recreated = await up("up", cfg(canary(), { aliasName: "prod" }));
         ok(recreated);
         assert.deepStrictEqual(aliasSteps(recreated), ["create"]);
-        assert.deepStrictEqual(calls(), ["CreateStateMachineAlias"]);
+        assert.deepStrictEqual(log(), [
+            ["DescribeStateMachineAlias", "ResourceNotFound", { stateMachineAliasArn: aliasArn }],
+            ["CreateStateMachineAlias", "ok", { name: "prod", description: "orders live traffic", routingConfiguration: canary() }],
+        ]);
         assert.strictEqual(recreated.outputs.arn, aliasArn);
     });
 
-    it("adoptExisting: without it an existing alias fails naming the flag; with it the alias converges", async () => {
-        await sfn.send(new CreateStateMachineAliasCommand({ name: "adopted", routingConfiguration: [{ stateMachineVersionArn: machine.v2, weight: 100 }] }));
-        const adoptCfg = { routing: JSON.stringify(canary()), aliasName: "adopted", resourceName: "adopted" };
+    it("an existing alias, even one identical to the program's, is never taken over: the create fails, no write; adoptExisting takes it over with one update", async () => {
+        const adoptedArn = `${machine.arn}:adopted`;
+        // Made by hand with exactly the configuration the program declares. The old provider's create sent
+        // CreateStateMachineAlias, which AWS answers 200 for an identical alias, and recorded it as its own:
+        // a green up, and two owners of one alias (destroying this stack would delete it for everyone).
+        const made = await sfn.send(new CreateStateMachineAliasCommand({ name: "adopted", routingConfiguration: canary() }));
+        const adoptCfg = { routing: JSON.stringify([...canary()].reverse()), aliasName: "adopted", resourceName: "adopted" };
         const refused = await up("up", adoptCfg, "adopt");
         assert.strictEqual(refused.ok, false);
-        assert.match(refused.error!, /adoptExisting/);
-        assert.ok(!calls().includes("UpdateStateMachineAlias"));
+        assert.ok(refused.error!.includes(
+            `The alias ${adoptedArn} already exists (created ${made.creationDate!.toISOString()}, as AWS reports it) and was not created by this resource, so it is not taken over`,
+        ), refused.error);
+        for (const fix of [/aliases resource option/, /choose another name/, /adoptExisting: true once/, /deleteBeforeReplace: true/]) assert.match(refused.error!, fix);
+        assert.deepStrictEqual(log(), [["DescribeStateMachineAlias", "ok", { stateMachineAliasArn: adoptedArn }]]);
+        assert.ok(!fs.existsSync(path.join(dir, ".pulumi-local", "adopt.json")) || !stateText("adopt").includes(adoptedArn), "the refused alias is in the state");
 
+        // Someone changes it meanwhile; adoptExisting sets it to the program's configuration: one update of the
+        // whole configuration (the Describe is not trusted to skip it).
+        await sfn.send(new UpdateStateMachineAliasCommand({ stateMachineAliasArn: adoptedArn, description: "by hand", routingConfiguration: [{ stateMachineVersionArn: machine.v2, weight: 100 }] }));
         const adopted = await up("up", { ...adoptCfg, adoptExisting: "true" }, "adopt");
         ok(adopted);
         assert.deepStrictEqual(aliasSteps(adopted), ["create"]);
-        assert.ok(calls().includes("UpdateStateMachineAlias"));
-        const live = await describe(`${machine.arn}:adopted`);
-        assert.deepStrictEqual(sorted(live.routingConfiguration as Routing[]), sorted(canary()));
+        assert.deepStrictEqual(log(), [
+            ["DescribeStateMachineAlias", "ok", { stateMachineAliasArn: adoptedArn }],
+            ["UpdateStateMachineAlias", "ok", { stateMachineAliasArn: adoptedArn, description: "", routingConfiguration: canary() }],
+        ]);
+        assert.strictEqual(adopted.outputs.adoptExisting, true);
+        assert.strictEqual(adopted.outputs.creationDate, made.creationDate!.toISOString());
+        const live = await describe(adoptedArn);
+        assert.deepStrictEqual(live.routingConfiguration, canary());
+        assert.strictEqual(live.description ?? "", "");
         const gone = await up("destroy", { ...adoptCfg, adoptExisting: "true" }, "adopt");
         ok(gone);
+        assert.deepStrictEqual(log(), [["DeleteStateMachineAlias", "ok", { stateMachineAliasArn: adoptedArn }]]);
     });
 
     it("a bad input fails the up at check: zero API calls, state file unchanged", async () => {
@@ -213,7 +266,7 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         const r = await up("destroy", cfg(canary(), { aliasName: "prod" }));
         ok(r);
         assert.deepStrictEqual(aliasSteps(r), ["delete"]);
-        assert.deepStrictEqual(calls(), ["DeleteStateMachineAlias"]);
+        assert.deepStrictEqual(log(), [["DeleteStateMachineAlias", "ok", { stateMachineAliasArn: aliasArn }]]);
         for (const sm of [machine.arn, other.arn]) {
             const list = await sfn.send(new ListStateMachineAliasesCommand({ stateMachineArn: sm }));
             assert.deepStrictEqual(list.stateMachineAliases, [], `aliases left on ${sm}`);

@@ -1,10 +1,11 @@
 /**
  * The main example under Pulumi's mocks. Mocks skip providers, so for the alias the mock rebuilds the real
  * provider from `__provider` (as the dynamic-provider plugin does) and runs its check and create, with AWS
- * mocked: this proves the wiring between program, SDK, serialized provider and AWS call.
+ * mocked: this proves the wiring between program, SDK, serialized provider and AWS calls. AWS answers as
+ * for a first deployment: no alias `live` yet (the create's ownership check hears ResourceNotFound).
  */
 import { strict as assert } from "assert";
-import { CreateStateMachineAliasCommand, SFNClient } from "@aws-sdk/client-sfn";
+import { CreateStateMachineAliasCommand, DescribeStateMachineAliasCommand, ResourceNotFound, SFNClient } from "@aws-sdk/client-sfn";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import requireFromString = require("require-from-string");
@@ -24,6 +25,11 @@ describe("examples/canary (Pulumi mocks + the real provider)", function () {
 
     before(async () => {
         sfn = mockClient(SFNClient);
+        // The ownership check a create makes first: the alias does not exist yet. (Left unmocked, the mock
+        // answers undefined, which is no answer AWS gives, and the create never completes.)
+        sfn.on(DescribeStateMachineAliasCommand).rejects(
+            new ResourceNotFound({ message: "Request references a resource that does not exist.", $metadata: { httpStatusCode: 400, requestId: "req-absent" } }),
+        );
         sfn.on(CreateStateMachineAliasCommand).callsFake((input) => ({ stateMachineAliasArn: `${SM_ARN}:${input.name}`, creationDate: new Date("2026-11-20T08:00:00Z") }));
         pulumi.runtime.setAllConfig({ [`${PROJECT}:stableVersion`]: "1", [`${PROJECT}:canaryWeight`]: "10" });
         await pulumi.runtime.setMocks(
@@ -62,12 +68,13 @@ describe("examples/canary (Pulumi mocks + the real provider)", function () {
         ]);
     });
 
-    it("creates the alias through the serialized provider with one CreateStateMachineAlias", async () => {
+    it("creates the alias through the serialized provider: the ownership check, then one CreateStateMachineAlias", async () => {
         assert.equal(await value(program.aliasArn), `${SM_ARN}:live`);
         assert.equal(checked.length, 1);
         assert.deepEqual(
             sfn.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]),
             [
+                ["DescribeStateMachineAliasCommand", { stateMachineAliasArn: `${SM_ARN}:live` }],
                 [
                     "CreateStateMachineAliasCommand",
                     {

@@ -22,6 +22,21 @@ describe("pulumi-local engine", function () {
         assert.match(r.stdout, /Resources: 4 to create/);
     });
 
+    it("preview registers the checked inputs: what check fills in is what the program sees, and what up then creates", async () => {
+        // A provider's autoname is filled in by check; preview must show the program the name up will use.
+        const preview = await p.run("preview", [{ name: "a", value: "fill-in" }]);
+        assert.ok(preview.ok, preview.error);
+        assert.deepStrictEqual(ops(preview), ["create a"]);
+        assert.deepStrictEqual(preview.outputs.values, { a: "filled-a" });
+        assert.deepStrictEqual(p.takeCalls(), []);
+        const up = await p.run("up", [{ name: "a", value: "fill-in" }]);
+        assert.ok(up.ok, up.error);
+        assert.deepStrictEqual(p.takeCalls(), ["create a"]);
+        assert.deepStrictEqual(up.outputs.values, { a: "filled-a" });
+        assert.strictEqual(p.records().a.value, "filled-a");
+        assert.strictEqual(p.state()!.resources.find((x) => x.name === "a")!.inputs.value, "filled-a");
+    });
+
     it("up creates, then a second up is all same with no provider write", async () => {
         const first = await p.run("up", chain);
         assert.ok(first.ok, first.error);

@@ -8,8 +8,8 @@ const config = new pulumi.Config();
 const args: Record<string, unknown> = { routingConfiguration: JSON.parse(config.require("routing")) };
 const aliasName = config.get("aliasName");
 if (aliasName) args.name = aliasName;
-const description = config.get("description");
-if (description !== undefined) args.description = description;
+const configuredDescription = config.get("description");
+if (configuredDescription !== undefined) args.description = configuredDescription;
 if (config.getBoolean("adoptExisting")) args.adoptExisting = true;
 Object.assign(args, JSON.parse(config.get("extraArgs") ?? "{}"));
 
@@ -17,6 +17,8 @@ const alias = new StateMachineAlias(config.get("resourceName") ?? "live", args a
 
 export const arn = alias.arn;
 export const name = alias.name;
+export const description = alias.description;
+export const adoptExisting = alias.adoptExisting;
 export const routingConfiguration = alias.routingConfiguration;
 export const stateMachineArn = alias.stateMachineArn;
 export const creationDate = alias.creationDate;

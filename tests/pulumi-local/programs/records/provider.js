@@ -12,6 +12,8 @@ const recordsProvider = {
     async check(olds, news) {
         const failures = [];
         if (news.value === "invalid") failures.push({ property: "value", reason: "must not be \"invalid\"; pick another value" });
+        // A value check fills in (as a provider's autoname): the same in preview and up, from the inputs only.
+        if (news.value === "fill-in") return { inputs: { ...news, value: `filled-${news.key}` }, failures };
         return { inputs: news, failures };
     },
     async diff(id, olds, news) {
