@@ -118,7 +118,8 @@ export function claim(arn: string, updateDate: string): void {
  */
 export function claimedByAnother(arn: string, recordedUpdateDate: unknown): boolean {
     const claimed = session().claims?.[arn];
-    return claimed !== undefined && claimed !== recordedUpdateDate;
+    // A delete with no record to compare (a direct call of the provider) is taken as the claimant's own.
+    return claimed !== undefined && typeof recordedUpdateDate === "string" && claimed !== recordedUpdateDate;
 }
 
 /** The SDK, loaded when first needed: a module-level import would be captured when the provider is serialized. */
