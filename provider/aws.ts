@@ -4,7 +4,7 @@
  * message and request id and say which alias they concern.
  */
 import type { SFNClient, SFNClientConfig } from "@aws-sdk/client-sfn";
-import { parseAliasArn } from "./arn";
+import { parseAliasArn, parseVersionArn } from "./arn";
 import { RoutingEntry } from "./types";
 import { AliasConfiguration, canonicalRouting } from "./normalize";
 import { awsAnswered, backoffMs, classify, TokenBucket } from "./pacing";
@@ -370,8 +370,8 @@ export async function listVersions(region: string, stateMachineArn: string): Pro
             throw e;
         }
         for (const v of out.stateMachineVersions ?? []) {
-            const n = Number(v.stateMachineVersionArn?.slice(v.stateMachineVersionArn.lastIndexOf(":") + 1));
-            if (Number.isInteger(n)) versions.push(n);
+            const parsed = parseVersionArn(v.stateMachineVersionArn);
+            if (parsed.ok) versions.push(parsed.value.version);
         }
         nextToken = out.nextToken;
     } while (nextToken);

@@ -2,6 +2,7 @@
  * What the provider tells a user when AWS refuses, or when it refuses to act itself: only what it knows,
  * with what to do. Pure: messages from values the caller looked up.
  */
+import { parseVersionArn } from "./arn";
 import { RoutingEntry } from "./types";
 
 /**
@@ -19,8 +20,10 @@ export function isMissingVersionMessage(awsMessage: string | undefined): boolean
 /** What ListStateMachineVersions said of the state machine: its versions, that it does not exist, or nothing. */
 export type KnownVersions = { kind: "versions"; versions: number[] } | { kind: "no-state-machine" } | { kind: "unknown"; why: string };
 
+/** The version number a (checked) version ARN names; NaN for anything else. */
 function versionNumber(arn: string): number {
-    return Number(arn.slice(arn.lastIndexOf(":") + 1));
+    const parsed = parseVersionArn(arn);
+    return parsed.ok ? parsed.value.version : NaN;
 }
 
 /**
