@@ -28,6 +28,28 @@ describe("pulumi-local command line", function () {
         assert.strictEqual(parseArgs(["up", "--continue-on-error"]).continueOnError, true);
     });
 
+    it("parses --skip-preview and repeated --replace URN (each absent unless given)", () => {
+        const a = parseArgs(["up", "--skip-preview", "--replace", "urn:pulumi:dev::p::t::a", "--replace=urn:pulumi:dev::p::t::b", "--yes"]);
+        assert.strictEqual(a.skipPreview, true);
+        assert.deepStrictEqual(a.replace, ["urn:pulumi:dev::p::t::a", "urn:pulumi:dev::p::t::b"]);
+        const b = parseArgs(["up"]);
+        assert.ok(!("skipPreview" in b) && !("replace" in b));
+        assert.throws(() => parseArgs(["up", "--replace"]), /--replace needs a value/);
+    });
+
+    it("up --replace of a URN not in the stack exits 1 with the CLI's message", () => {
+        const p = new Scratch();
+        try {
+            const r = spawnSync(process.execPath, [BIN, "up", "--cwd", p.dir, "--replace", "urn:pulumi:dev::records::x::nope"],
+                { env: { ...process.env, RECORDS_DIR: p.recordsDir }, encoding: "utf8" });
+            assert.strictEqual(r.status, 1, r.stderr + r.stdout);
+            assert.match(r.stdout, /Target 'urn:pulumi:dev::records::x::nope' could not be found in the stack\. Did you forget to escape \$ in your shell\?/);
+            assert.match(r.stdout, /one or more targets could not be found in the stack/);
+        } finally {
+            p.cleanup();
+        }
+    });
+
     it("refuses an unknown command or a config flag without KEY=VALUE, saying what it got", () => {
         assert.throws(() => parseArgs(["deploy"]), /unknown command "deploy"/);
         assert.throws(() => parseArgs(["up", "--config", "novalue"]), /--config expects KEY=VALUE, received "novalue"/);

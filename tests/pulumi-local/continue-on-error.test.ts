@@ -11,6 +11,22 @@ describe("pulumi-local continueOnError", function () {
     beforeEach(() => { p = new Scratch(); });
     afterEach(() => p.cleanup());
 
+    it("an up's preview reports every check failure, and then no update runs (as the CLI: a failed preview ends the up)", async () => {
+        await p.run("up", [{ name: "keep" }]);
+        p.takeCalls();
+        const before = p.stateText();
+        const resources = [{ name: "keep" }, { name: "bad1", value: "invalid" }, { name: "ok" }, { name: "bad2", value: "invalid" }];
+        const r = await run({ command: "up", cwd: p.dir, continueOnError: true,
+            config: { resources: JSON.stringify(resources) }, env: { RECORDS_DIR: p.recordsDir } });
+        assert.strictEqual(r.ok, false);
+        assert.deepStrictEqual(r.steps.filter((s) => s.error).map((s) => s.name).sort(), ["bad1", "bad2"]);
+        assert.ok(ops(r).includes("create ok"), "the preview planned the independent create");
+        assert.deepStrictEqual(r.steps, r.preview!.steps);
+        assert.deepStrictEqual(p.takeCalls(), []);
+        assert.strictEqual(p.stateText(), before);
+    });
+
+    // With skipPreview, the update itself: independent resources still get their steps.
     it("reports every check failure and still steps the independent resources", async () => {
         await p.run("up", [{ name: "keep" }, { name: "gone" }]);
         p.takeCalls();
@@ -21,7 +37,7 @@ describe("pulumi-local continueOnError", function () {
             { name: "bad2", value: "invalid" },
             { name: "child", dependsOn: ["bad2"] },
         ];
-        const r = await run({ command: "up", cwd: p.dir, continueOnError: true,
+        const r = await run({ command: "up", cwd: p.dir, continueOnError: true, skipPreview: true,
             config: { resources: JSON.stringify(resources) }, env: { RECORDS_DIR: p.recordsDir } });
         assert.strictEqual(r.ok, false);
         const failed = r.steps.filter((s) => s.error).map((s) => s.name).sort();

@@ -249,15 +249,43 @@ describe("pulumi-local engine", function () {
         assert.strictEqual(p.state()!.resources.find((x) => x.name === "a")!.inputs.value, "v1");
     });
 
-    it("replaceOnChanges turns an in-place change into a replacement", async () => {
-        await p.run("up", [{ name: "a", tag: "t1", opts: { replaceOnChanges: ["tag"], deleteBeforeReplace: true } }, { name: "b", tag: "t1" }]);
+    it("replaceOnChanges replaces only where the engine knows what changed: not on a diff() that answers changes: true (the shim forwards no keys), but when diff() has no answer (the engine diffs the inputs)", async () => {
+        // step_generator.go applyReplaceOnChanges matches the diff's ChangedKeys and DetailedDiff; the
+        // dynamic-provider shim sends neither, and diffResource fills them in only for DIFF_UNKNOWN.
+        const tagged = (tag: string, obj: { x: number; y: number }): Spec[] => [
+            { name: "a", tag, opts: { replaceOnChanges: ["tag"], deleteBeforeReplace: true } },
+            { name: "b", tag, props: { diffUnknown: true }, opts: { replaceOnChanges: ["tag"], deleteBeforeReplace: true } },
+            // A nested path: only a change under it replaces.
+            { name: "c", props: { diffUnknown: true, obj }, opts: { replaceOnChanges: ["obj.x"], deleteBeforeReplace: true } },
+        ];
+        await p.run("up", tagged("t1", { x: 1, y: 1 }));
         p.takeCalls();
-        const r = await p.run("up", [{ name: "a", tag: "t2", opts: { replaceOnChanges: ["tag"], deleteBeforeReplace: true } }, { name: "b", tag: "t2" }]);
+        const r = await p.run("up", tagged("t2", { x: 1, y: 2 }));
         assert.ok(r.ok, r.error);
-        const replace = r.steps.find((s) => s.op === "replace")!;
-        assert.strictEqual(replace.name, "a");
-        assert.deepStrictEqual(replace.replaces, ["tag"]);
-        assert.deepStrictEqual(ops(r).filter((o) => o.endsWith(" b")), ["update b"]);
+        const of = (name: string) => ops(r).filter((o) => o.endsWith(` ${name}`));
+        assert.deepStrictEqual(of("a"), ["update a"]);
+        assert.deepStrictEqual(of("b"), ["delete-replaced b", "create-replacement b", "replace b"]);
+        assert.deepStrictEqual(r.steps.find((s) => s.op === "replace" && s.name === "b")!.replaces, ["tag"]);
+        assert.deepStrictEqual(of("c"), ["update c"]);
+        assert.deepStrictEqual(p.takeCalls().sort(), ["create b", "delete b", "update a", "update c"]);
+
+        const nested = await p.run("up", tagged("t2", { x: 2, y: 2 }));
+        assert.ok(nested.ok, nested.error);
+        assert.deepStrictEqual(ops(nested).filter((o) => o.endsWith(" c")), ["delete-replaced c", "create-replacement c", "replace c"]);
+        assert.deepStrictEqual(nested.steps.find((s) => s.op === "replace")!.replaces, ["obj.x"]);
+    });
+
+    it("replaceOnChanges covering \"#initerror\" (e.g. \"*\") replaces a resource left with init errors, even with no change", async () => {
+        const r = await p.run("up", [{ name: "a", props: { partialCreate: true } }]);
+        assert.strictEqual(r.ok, false);
+        assert.deepStrictEqual(p.state()!.resources.find((x) => x.name === "a")!.initErrors, ["not ready"]);
+        p.takeCalls();
+        const again = await p.run("up", [{ name: "a", opts: { replaceOnChanges: ["*"], deleteBeforeReplace: true } }]);
+        assert.ok(again.ok, again.error);
+        assert.deepStrictEqual(ops(again), ["delete-replaced a", "create-replacement a", "replace a"]);
+        assert.deepStrictEqual(again.steps.find((s) => s.op === "replace")!.replaces, ["#initerror"]);
+        assert.deepStrictEqual(p.takeCalls(), ["delete a", "create a"]);
+        assert.strictEqual(p.state()!.resources.find((x) => x.name === "a")!.initErrors, undefined);
     });
 
     it("when the provider's diff has no answer, the engine compares old and new inputs", async () => {

@@ -21,6 +21,15 @@ export interface Spec {
     opts?: Record<string, unknown>;
 }
 
+/** What the records provider saw of an engine call: check gets olds and news ({} when none), diff only a key. */
+export interface Rpc {
+    call: "configure" | "check" | "diff";
+    pid: number;
+    key?: string;
+    olds?: { key?: string; value?: string; tag?: string };
+    news?: { key?: string; value?: string; tag?: string };
+}
+
 export class Scratch {
     readonly dir: string;
     readonly recordsDir: string;
@@ -36,7 +45,10 @@ export class Scratch {
     run(
         command: "preview" | "up" | "refresh" | "destroy",
         resources: Spec[] = [],
-        extra: { config?: Record<string, string>; secretConfig?: Record<string, string>; env?: NodeJS.ProcessEnv } = {},
+        extra: {
+            config?: Record<string, string>; secretConfig?: Record<string, string>; env?: NodeJS.ProcessEnv;
+            skipPreview?: boolean; replace?: string[]; continueOnError?: boolean;
+        } = {},
     ): Promise<RunResult> {
         return run({
             command,
@@ -44,7 +56,33 @@ export class Scratch {
             config: { resources: JSON.stringify(resources), ...(extra.config ?? {}) },
             secretConfig: extra.secretConfig,
             env: { RECORDS_DIR: this.recordsDir, ...(extra.env ?? {}) },
+            skipPreview: extra.skipPreview,
+            replace: extra.replace,
+            continueOnError: extra.continueOnError,
         });
+    }
+
+    /** The URN of a record (or, with `type`, another resource) of this project's dev stack. */
+    urn(name: string, type = "pulumi-nodejs:dynamic/records:Record"): string {
+        return `urn:pulumi:dev::records::${type}::${name}`;
+    }
+
+    private takeLog<T>(file: string): T[] {
+        const f = path.join(this.recordsDir, file);
+        if (!fs.existsSync(f)) return [];
+        const lines = fs.readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as T);
+        fs.unlinkSync(f);
+        return lines;
+    }
+
+    /** The provider's configure, check and diff calls so far (see programs/records/provider.js), and forgets them. */
+    takeRpcs(): Rpc[] {
+        return this.takeLog<Rpc>("rpc.log");
+    }
+
+    /** The program's runs so far (pid, and whether each was a preview), and forgets them. */
+    takeRuns(): { pid: number; dryRun: boolean }[] {
+        return this.takeLog("runs.log");
     }
 
     /** Provider calls so far ("create a", "delete b", ...), and forgets them. */

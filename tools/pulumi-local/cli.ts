@@ -1,9 +1,10 @@
-// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--parallel N] [--json]`
+// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--json]`
+// `up` previews first, then updates, as `pulumi up --yes` (it never prompts); `--skip-preview` updates only.
 import { Command, run } from "./engine";
 
 const USAGE =
     "usage: pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] " +
-    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--parallel N] [--json]";
+    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--json]";
 
 export interface CliArgs {
     command: Command;
@@ -14,6 +15,10 @@ export interface CliArgs {
     json: boolean;
     continueOnError: boolean;
     parallel?: number;
+    /** Set only when --skip-preview is given. */
+    skipPreview?: boolean;
+    /** Set only when --replace is given (repeatable). */
+    replace?: string[];
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -52,7 +57,9 @@ export function parseArgs(argv: string[]): CliArgs {
                 out.parallel = n;
                 break;
             }
-            case "--yes": case "-y": case "--skip-preview": break; // accepted for muscle memory; never prompts
+            case "--skip-preview": out.skipPreview = true; break;
+            case "--replace": out.replace = [...(out.replace ?? []), take()]; break;
+            case "--yes": case "-y": break; // accepted for muscle memory; never prompts
             case "--help": case "-h": throw new Error(USAGE);
             default:
                 if (a.startsWith("-")) throw new Error(`unknown flag ${a}\n${USAGE}`);
@@ -79,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
         command: args.command, cwd: args.cwd, stack: args.stack, config: args.config, secretConfig: args.secretConfig,
         continueOnError: args.continueOnError,
         parallel: args.parallel,
+        skipPreview: args.skipPreview,
+        replace: args.replace,
     });
     if (args.json) {
         const { stdout: _text, ...machine } = result;

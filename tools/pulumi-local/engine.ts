@@ -1,15 +1,61 @@
 // The local engine: serves the ResourceMonitor and Engine services to an unmodified Pulumi program run by
 // `@pulumi/pulumi/cmd/run`, turns each RegisterResource into the step the Pulumi engine would take, and
 // drives the real dynamic-provider plugin to carry it out.
+//
+// The rules it follows cite the pulumi/pulumi function they come from (pkg/resource/deploy/step_generator.go
+// unless said otherwise): up = preview + update (pkg/backend/apply.go PreviewThenPromptThenExecute); the
+// old state looked up by URN then by alias (getOldResource, generateAliases); Check with olds after
+// ignoreChanges, or without olds for a create or a targeted replace (continueStepsFromImport,
+// processIgnoreChanges); the synthetic diff of a targeted replace (diff, isTargetedReplace); the engine's own
+// input diff for DIFF_UNKNOWN (diffResource); replaceOnChanges (applyReplaceOnChanges); the replacement's
+// re-Check and the deleteBeforeReplace choice (continueStepsFromDiff); the old copy of a create-before-delete
+// marked for deletion only once the new one exists (step.go CreateStep.Apply); unknown --replace targets
+// (deployment_executor.go checkTargets).
+//
+// What this engine does not model (the real engine does; see ../shared/notes/pulumi-engine.md):
+// - Pending operations: nothing is written before a provider call, so a killed run leaves no
+//   "creating/updating/deleting" record, no "pending operations" warning, and refresh has nothing to clear
+//   (--clear-pending-creates, --skip-pending-creates, --import-pending-creates do not exist).
+// - An interrupted delete-before-replace (pendingReplacement); taint (`pulumi state taint`, which the
+//   engine replaces as a targeted replace); imports (`import` option, `pulumi import`); `.get()` reads;
+//   invokes; provider resources other than the dynamic provider; component resources' diffs (a registered
+//   component is "same" whatever its inputs).
+// - Config beyond Pulumi.<stack>.yaml values and flags: no project `config:` schema (defaults, types,
+//   required keys, `secret: true`), no encrypted `secure:` values, no `pulumi config` commands.
+// - Output format: the report is this tool's own summary in the CLI's shape (no progress rows, no
+//   "@ updating...." spinner, no diagnostics grouping per resource, no detailed property diff); `--json`
+//   is this tool's RunResult, not `pulumi up --json`'s engine events.
+// - --target, --target-replace, --exclude, --target-dependents (untargeted sames, skipped creates); globs in
+//   --replace URNs; update plans (--plan, --strict, the preview's plan constraining the update); the
+//   random seed Check gets (none is sent); PULUMI_PARALLEL_DIFF, PULUMI_ENABLE_LEGACY_DIFF.
+// - Init errors with no change: the engine forces an Update (continueStepsFromDiff, `hasInitErrors`);
+//   here the step is "same" and the init errors are dropped. (A replaceOnChanges path covering
+//   "#initerror" does force the replacement, as applyReplaceOnChanges.)
+// - Replaced copies left by an interrupted create-before-delete (`delete: true`) are deleted before the
+//   program runs; the engine deletes them in the post-steps, after the program (GenerateDeletes).
+// - Delete-before-replace does not first delete the dependents that would be replaced with it
+//   (calculateDependentReplacements); deletes are ordered by dependency, not in the engine's antichains
+//   (ScheduleDeletes), and `parallel` defaults to unbounded (the CLI: 4 x CPUs).
+// - Protect on replace: the engine refuses only when both the old and the new state are protected
+//   (continueStepsFromDiff `new.Protect && old.Protect`); here a protected new or old state (option unset) refuses.
+// - Check failures under continueOnError: the engine bails the deployment at the first invalid resource
+//   (continueStepsFromImport "resource %s is invalid"), --continue-on-error or not; here each is reported and
+//   independent resources still get their steps (in the preview of an up too, which then fails).
+// - Aliases: references to an aliased resource's old URN in other resources' dependencies are not
+//   rewritten in the state (the snapshot manager does); providers' aliases (RegisterAlias); duplicate-claim
+//   checks race when the two registrations are independent (the engine checks them in registration order).
+// - Steps of independent resources run concurrently from registration, as the engine's; but Check and Diff
+//   run in those concurrent steps too, where the engine runs them one at a time in its step generator.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DynamicProviderPlugin, ProviderError, WATCHDOG } from "./plugin";
+import { DiffResult, DynamicProviderPlugin, ProviderError, WATCHDOG } from "./plugin";
 import { loadConfig, loadProject, Project, StackConfig } from "./project";
 import { emptyproto, engproto, engrpc, grpc, resolvePulumiFile, resproto, resrpc, structproto } from "./pulumi-modules";
 import { emptyState, readState, ResourceState, StackState, writeStateAtomic } from "./state";
 import {
-    applyIgnoreChanges, changedKeys, deepEqual, markSecret, pathMatchesKey, PropertyMap, redact, secretKeys, unwrapSecrets,
+    applyIgnoreChanges, changedKeys, detailedDiffPaths, formatPropertyPath, markSecret, parsePropertyPath, pathContains, PathSegment,
+    PropertyMap, redact, secretKeys, unwrapSecrets,
 } from "./values";
 import { renderReport } from "./report";
 
@@ -30,10 +76,23 @@ export interface RunOptions {
      */
     continueOnError?: boolean;
     /**
-     * Like `pulumi up --parallel`: how many resource steps may run at once. Default: unbounded, as the
-     * Pulumi CLI's; a step always waits for the steps of its dependencies and parent. 1 runs them one at a time.
+     * Like `pulumi up --parallel`: how many resource steps may run at once. Default: unbounded (the Pulumi
+     * CLI's default is 4 x CPUs, operations/up.go defaultParallel); a step always waits for the steps of its
+     * dependencies and parent. 1 runs them one at a time.
      */
     parallel?: number;
+    /**
+     * Like `pulumi up --skip-preview`: the update runs alone. Without it, `up` is what `pulumi up --yes` does
+     * (pkg/backend/apply.go PreviewThenPromptThenExecute): a preview (a dry-run deployment of its own: its own
+     * program run, plugin process and Check calls) and then, if it succeeded, a separate update.
+     */
+    skipPreview?: boolean;
+    /**
+     * Like `pulumi up --replace URN` (repeatable): these resources are replaced whatever their diff says
+     * (step_generator.go isTargetedReplace). Each URN must be in the stack's state, else the command fails
+     * before the program runs (deployment_executor.go checkTargets).
+     */
+    replace?: string[];
 }
 
 export type StepOp =
@@ -62,7 +121,15 @@ export interface RunResult {
     stdout: string;
     /** Program and plugin console output and engine log messages. */
     diagnostics: string[];
+    /**
+     * `up` without skipPreview: the preview that ran before the update, as its own deployment. When it
+     * failed, no update ran (as the CLI): then `steps`, `summary` and `error` above are the preview's too.
+     */
+    preview?: PreviewResult;
 }
+
+/** The preview an `up` ran first: what it planned (the update's steps may differ, e.g. for a non-deterministic check). */
+export type PreviewResult = Omit<RunResult, "stdout" | "preview">;
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const isDynamicType = (t: string) => t.startsWith("pulumi-nodejs:dynamic");
@@ -106,9 +173,16 @@ export class Deployment {
     /** continueOnError: registrations in flight, and the timer that ends a failed program once it is idle. */
     private inFlight = 0;
     private idleTimer?: NodeJS.Timeout;
+    /** `replace` URNs (the engine's ReplaceTargets). */
+    private readonly replaceTargets: Set<string>;
+    /** New URN -> the old URN its state was found under through an alias (the step generator's `aliases`). */
+    private readonly aliasOf = new Map<string, string>();
+    /** Old URN -> the new URN that claimed it as an alias (the step generator's `aliased`). */
+    private readonly aliasedBy = new Map<string, string>();
 
     constructor(private readonly opts: RunOptions) {
         this.preview = opts.command === "preview";
+        this.replaceTargets = new Set(opts.replace ?? []);
         this.project = loadProject(opts.cwd);
         this.stack = opts.stack ?? "dev";
         this.config = loadConfig(this.project, this.stack, opts.config, opts.secretConfig);
@@ -222,6 +296,86 @@ export class Deployment {
         return this.base.splice(i, 1)[0];
     }
 
+    /**
+     * The `aliases` of a registration as URNs, as the engine computes them (step_generator.go
+     * generateAliases): each alias spec collapsed to a URN (collapseAliasToUrn: omitted name/type/stack/project
+     * are the resource's; a parent that was itself found through an alias stands for its old URN; the root
+     * stack as parent means no parent), then, when the parent was found through an alias, the aliases the
+     * child inherits from it (inheritedChildAlias). The SDK sends specs because SupportsFeature("aliasSpecs")
+     * answers true, as the Pulumi CLI's; plain alias URNs (aliasURNs, older SDKs) are taken as they are.
+     */
+    private aliasUrns(req: any, type: string, name: string, parent: string): string[] {
+        const specs: ({ urn: string } | { name: string; type: string; stack: string; project: string; parent: string; noParent: boolean })[] = [];
+        for (const u of req.getAliasurnsList() as string[]) specs.push({ urn: u });
+        for (const a of req.getAliasesList() as any[]) {
+            if (a.hasUrn()) {
+                specs.push({ urn: a.getUrn() });
+            } else if (a.hasSpec()) {
+                const sp = a.getSpec();
+                specs.push({
+                    name: sp.getName(), type: sp.getType(), stack: sp.getStack(), project: sp.getProject(),
+                    parent: sp.hasParenturn() ? sp.getParenturn() : "", noParent: sp.hasNoparent() ? sp.getNoparent() : false,
+                });
+            }
+        }
+        const createUrn = (n: string, t: string, p: string, project: string, stack: string) =>
+            p ? `${p.slice(0, p.lastIndexOf("::"))}$${t}::${n}` : `urn:pulumi:${stack}::${project}::${t}::${n}`;
+        const collapse = (spec: (typeof specs)[number]): string => {
+            if ("urn" in spec) return spec.urn;
+            let p = spec.parent || parent;
+            if (spec.parent && this.aliasOf.has(spec.parent)) p = this.aliasOf.get(spec.parent)!;
+            if (spec.noParent || (p && parseUrn(p).qualifiedType === STACK_TYPE)) p = "";
+            return createUrn(spec.name || name, spec.type || type, p, spec.project || this.project.name, spec.stack || this.stack);
+        };
+        const inherited = (childType: string, childName: string, parentName: string, parentAlias: string) => {
+            const aliasName = childName.startsWith(parentName) ? parseUrn(parentAlias).name + childName.slice(parentName.length) : childName;
+            const pt = parseUrn(parentAlias).qualifiedType;
+            return `urn:pulumi:${this.stack}::${this.project.name}::${pt && pt !== STACK_TYPE ? `${pt}$` : ""}${childType}::${aliasName}`;
+        };
+        const out: string[] = [];
+        const add = (u: string) => { if (!out.includes(u)) out.push(u); };
+        for (const spec of specs) add(collapse(spec));
+        const parentAlias = parent ? this.aliasOf.get(parent) : undefined;
+        if (parentAlias) {
+            add(inherited(type, name, parseUrn(parent).name, parentAlias));
+            for (const spec of specs) {
+                const child = parseUrn(collapse(spec));
+                const t = child.qualifiedType.split("$").pop()!;
+                add(inherited(t, child.name, parseUrn(parent).name, parentAlias));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The old state of a registration, as step_generator.go getOldResource: by its URN first, then by each
+     * alias in order. Found under an alias, it is the same resource (it is not deleted later), and the alias is
+     * recorded; a URN or alias claimed twice is an error (the messages of diag/errors.go).
+     */
+    private takeOldOrAliased(urn: string, aliases: string[]): { old?: ResourceState; alias?: string; error?: string } {
+        const errors: string[] = [];
+        const claimedBy = this.aliasedBy.get(urn);
+        if (claimedBy) errors.push(`Duplicate resource URN '${urn}' conflicting with alias on resource with URN '${claimedBy}'`);
+        let old = this.takeOld(urn);
+        let alias: string | undefined;
+        if (!old) {
+            for (const a of aliases) {
+                if (a === urn || !this.old.resources.some((r) => r.urn === a && !r.delete)) continue;
+                if (this.stepsOver.has(a)) errors.push(`Duplicate resource alias '${a}' applied to resource with URN '${urn}' conflicting with resource with URN '${urn}'`);
+                const previous = this.aliasedBy.get(a);
+                if (previous) errors.push(`Duplicate resource alias '${a}' applied to resource with URN '${urn}' conflicting with resource with URN '${previous}'`);
+                if (errors.length === 0) {
+                    old = this.takeOld(a);
+                    alias = a;
+                    this.aliasedBy.set(a, urn);
+                    this.aliasOf.set(urn, a);
+                }
+                break;
+            }
+        }
+        return { old, alias, error: errors.length ? errors.join("\n") : undefined };
+    }
+
     async registerResource(req: any): Promise<{ urn: string; id: string; object: PropertyMap }> {
         const type: string = req.getType();
         const name: string = req.getName();
@@ -299,12 +453,17 @@ export class Deployment {
         urn: string, type: string, name: string, parent: string, dependencies: string[], props: PropertyMap, req: any,
     ) {
         if (type === STACK_TYPE) this.stackUrn = urn;
-        const old = this.takeOld(urn);
+        const { old, alias, error } = this.takeOldOrAliased(urn, this.aliasUrns(req, type, name, parent));
+        if (error) {
+            this.failed.add(urn);
+            throw this.fail(urn, type, name, "create", error);
+        }
         const state: ResourceState = {
             urn, type, name, custom: false, parent: parent || undefined, inputs: props,
             outputs: old?.outputs ?? {}, dependencies,
             protect: req.hasProtect() ? req.getProtect() : undefined,
             retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+            aliases: alias ? [alias] : undefined,
         };
         this.touched.push(state);
         this.record({ urn, type, name, op: old ? "same" : "create" });
@@ -315,7 +474,7 @@ export class Deployment {
     private async stepDynamic(
         urn: string, type: string, name: string, parent: string, dependencies: string[], news: PropertyMap, req: any,
     ): Promise<{ urn: string; id: string; object: PropertyMap }> {
-        const old = this.takeOld(urn);
+        const { old, alias, error: aliasError } = this.takeOldOrAliased(urn, this.aliasUrns(req, type, name, parent));
         // Until this step completes, the old state stays in the snapshot where it was.
         if (old) this.touched.push(old);
         const replaceTouched = (s: ResourceState | undefined) => {
@@ -328,7 +487,6 @@ export class Deployment {
             }
         };
 
-        const secretInputs = secretKeys(news);
         const additionalSecrets: string[] = req.getAdditionalsecretoutputsList();
         const ignoreChanges: string[] = req.getIgnorechangesList();
         const replaceOnChanges: string[] = req.getReplaceonchangesList();
@@ -336,28 +494,31 @@ export class Deployment {
         const protect: boolean = protectSet ? req.getProtect() : false;
         const retainOnDelete: boolean | undefined = req.hasRetainondelete() && req.getRetainondelete() ? true : undefined;
         const dbrOption: boolean | undefined = req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined;
+        // step_generator.go isTargetedReplace: `replace` names this resource (and it has a state to replace).
+        const targetedReplace = old !== undefined && this.replaceTargets.has(urn);
         const op: StepOp = old ? "update" : "create";
         const plugin = await this.getPlugin()
             .catch((e: Error) => { throw this.fail(urn, type, name, op, `the dynamic provider plugin did not start: ${e.message}`); });
 
-        // Check: old inputs and new inputs, secrets stripped (the plugin does not accept secrets).
-        const checked = await plugin.check(urn, old ? unwrapSecrets(old.inputs) : {}, unwrapSecrets(news))
+        // Check, as continueStepsFromImport: with no olds for a create or a targeted replace (the program's
+        // inputs as they are); otherwise with the old inputs, and the new inputs with each ignoreChanges path
+        // set back to its old value first (processIgnoreChanges). Secrets are stripped (the plugin does not
+        // accept them) and the keys that held one are marked again.
+        const checkNews = old && !targetedReplace ? applyIgnoreChanges(news, old.inputs, ignoreChanges) : news;
+        const checked = await plugin.check(urn, old && !targetedReplace ? unwrapSecrets(old.inputs) : {}, unwrapSecrets(checkNews))
             .catch((e: ProviderError) => { throw this.fail(urn, type, name, op, `check failed: ${e.message}`); });
-        if (checked.failures.length > 0) {
-            const reasons = checked.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason));
-            const message = `check failed: ${reasons.join("; ")}`;
-            this.record({ urn, type, name, op: old ? "update" : "create", error: message });
-            throw new StepFailure(message);
-        }
+        if (checked.failures.length > 0) throw this.checkFailure(urn, type, name, op, checked.failures);
+        // A duplicate URN or alias makes the registration invalid: the engine fails it once checked.
+        if (aliasError) throw this.fail(urn, type, name, op, aliasError);
+        let secretInputs = secretKeys(checkNews);
         let inputs = markSecret(checked.inputs, secretInputs);
-        if (old && ignoreChanges.length > 0) inputs = applyIgnoreChanges(inputs, old.inputs, ignoreChanges);
-        const outputSecrets = [...secretInputs, ...additionalSecrets];
 
         const newState = (id: string, outputs: PropertyMap, extra: Partial<ResourceState> = {}): ResourceState => ({
             urn, type, name, custom: true, id, parent: parent || undefined, inputs,
-            outputs: markSecret(outputs, outputSecrets), dependencies,
+            outputs: markSecret(outputs, [...secretInputs, ...additionalSecrets]), dependencies,
             protect: protect || undefined, retainOnDelete,
             deleteBeforeReplace: dbrOption, additionalSecretOutputs: additionalSecrets.length ? additionalSecrets : undefined,
+            aliases: alias ? [alias] : undefined,
             ...extra,
         });
 
@@ -373,29 +534,24 @@ export class Deployment {
             return { urn, id: s.id!, object: s.outputs };
         }
 
-        // ---- diff
-        const diff = await plugin.diff(urn, old.id ?? "", unwrapSecrets(old.inputs), unwrapSecrets(old.outputs),
-            unwrapSecrets(inputs), ignoreChanges)
-            .catch((e: ProviderError) => { throw this.fail(urn, type, name, "update", `diff failed: ${e.message}`); });
-        const inputDiffs = changedKeys(old.inputs, inputs, ["__provider"]);
-        let changes: boolean;
-        if (diff.changes === "unknown") {
-            // No answer from the provider: compare old and new inputs, __provider included, as the engine does.
-            changes = !deepEqual(unwrapSecrets(old.inputs), unwrapSecrets(inputs));
+        // ---- diff (step_generator.go diff, diffResource, applyReplaceOnChanges)
+        let decision: { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean };
+        if (targetedReplace) {
+            // A targeted replace asks the provider nothing: a replace that blames the id.
+            decision = { changes: true, replaces: ["id"], deleteBeforeReplace: false };
         } else {
-            changes = diff.changes === "some";
+            const diff = await plugin.diff(urn, old.id ?? "", unwrapSecrets(old.inputs), unwrapSecrets(old.outputs),
+                unwrapSecrets(inputs), ignoreChanges)
+                .catch((e: ProviderError) => { throw this.fail(urn, type, name, "update", `diff failed: ${e.message}`); });
+            decision = decideReplace(diff, old, inputs, ignoreChanges, replaceOnChanges);
         }
-        let diffs = inputDiffs;
+        const { changes, replaces } = decision;
+        let diffs = changedKeys(old.inputs, inputs, ["__provider"]);
         if (changes && diffs.length === 0) {
             const outputDrift = changedKeys(old.outputs, inputs, ["__provider"]).filter((k) => k in inputs);
             diffs = outputDrift.length > 0 ? outputDrift : changedKeys(old.inputs, inputs);
         }
-        const replaces = [...diff.replaces];
-        if (changes) {
-            for (const k of diffs) {
-                if (replaceOnChanges.some((p) => pathMatchesKey(p, k)) && !replaces.includes(k)) replaces.push(k);
-            }
-        }
+        if (targetedReplace) diffs = [];
 
         // ---- same
         if (!changes) {
@@ -435,12 +591,23 @@ export class Deployment {
         }
 
         // ---- replace
-        const deleteBeforeReplace = dbrOption ?? diff.deleteBeforeReplace;
         if (protect || (old.protect && !protectSet)) {
             throw this.fail(urn, type, name, "replace",
                 `unable to replace resource ${urn} as it is currently marked for protection: ` +
                 `remove the \`protect\` option (or set it false) and run up again`, { diffs, replaces });
         }
+        if (!targetedReplace) {
+            // continueStepsFromDiff: a replacement is a new resource, so its inputs are checked again with no
+            // olds, from the program's inputs as they are (no ignoreChanges); the create uses those. A targeted
+            // replace was checked with no olds already.
+            const rechecked = await plugin.check(urn, {}, unwrapSecrets(news))
+                .catch((e: ProviderError) => { throw this.fail(urn, type, name, "replace", `check failed: ${e.message}`, { diffs, replaces }); });
+            if (rechecked.failures.length > 0) throw this.checkFailure(urn, type, name, "replace", rechecked.failures, { diffs, replaces });
+            secretInputs = secretKeys(news);
+            inputs = markSecret(rechecked.inputs, secretInputs);
+        }
+        // The resource option wins over the provider's answer, in both directions (continueStepsFromDiff).
+        const deleteBeforeReplace = dbrOption ?? decision.deleteBeforeReplace;
         if (this.preview) {
             this.record({ urn, type, name, op: "replace", diffs, replaces });
             return { urn, id: "", object: inputs };
@@ -455,19 +622,23 @@ export class Deployment {
             this.save();
             return { urn, id: s.id!, object: s.outputs };
         }
-        // Create before delete: the old copy stays in state, marked for deletion at the end of the update.
-        const pending: ResourceState = { ...old, delete: true };
-        replaceTouched(pending);
-        let s: ResourceState;
-        try {
-            s = await this.create(plugin, urn, type, name, inputs, newState, "create-replacement", true);
-        } catch (e) {
-            this.save();
-            throw e;
-        }
+        // Create before delete: once the new copy is made (or partly made), the old one stays in state marked
+        // for deletion at the end of the update (step.go CreateStep.Apply: `s.old.Delete = true` after the
+        // Create). A create that fails leaves the old resource as it was, unmarked.
+        const s = await this.create(plugin, urn, type, name, inputs, newState, "create-replacement", (made) => {
+            replaceTouched({ ...old, delete: true });
+            this.touched.push(made);
+        });
         this.record({ urn, type, name, op: "replace", diffs, replaces });
         this.save();
         return { urn, id: s.id!, object: s.outputs };
+    }
+
+    private checkFailure(
+        urn: string, type: string, name: string, op: StepOp, failures: { property: string; reason: string }[], extra: Partial<StepRecord> = {},
+    ): StepFailure {
+        const reasons = failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason));
+        return this.fail(urn, type, name, op, `check failed: ${reasons.join("; ")}`, extra);
     }
 
     private fail(urn: string, type: string, name: string, op: StepOp, message: string, extra: Partial<StepRecord> = {}) {
@@ -475,16 +646,20 @@ export class Deployment {
         return new StepFailure(message);
     }
 
-    /** Create; a partial failure (error carrying an id) is recorded in state before the step fails. */
+    /**
+     * Create; a partial failure (error carrying an id) is recorded in state before the step fails. `place`
+     * puts a made resource (created, or partly: `partial`) into the state; by default only a partly made one
+     * is placed here, the caller placing a created one.
+     */
     private async create(
         plugin: DynamicProviderPlugin, urn: string, type: string, name: string, inputs: PropertyMap,
         newState: (id: string, outputs: PropertyMap, extra?: Partial<ResourceState>) => ResourceState,
-        op: StepOp, append = false,
+        op: StepOp, place: (s: ResourceState, partial: boolean) => void = (s, partial) => { if (partial) this.touched.push(s); },
     ): Promise<ResourceState> {
         try {
             const created = await plugin.create(urn, unwrapSecrets(inputs));
             const s = newState(created.id, created.outputs);
-            if (append) this.touched.push(s);
+            place(s, false);
             this.record({ urn, type, name, op });
             return s;
         } catch (e: any) {
@@ -492,8 +667,7 @@ export class Deployment {
             if (partial && partial.id) {
                 // Recorded as the provider reported them, as the engine does (a dynamic provider must include
                 // __provider there for later calls on the resource to work).
-                const s = newState(partial.id, partial.properties, { initErrors: partial.reasons });
-                this.touched.push(s);
+                place(newState(partial.id, partial.properties, { initErrors: partial.reasons }), true);
                 this.save();
             }
             throw this.fail(urn, type, name, op, `creating failed: ${e.message}` +
@@ -591,6 +765,11 @@ export class Deployment {
         return this.result(Date.now() - started);
     }
 
+    /** The stack outputs of the state this deployment started from, secrets shown as "[secret]". */
+    previousOutputs(): Record<string, any> {
+        return redactOutputs(this.old.outputs ?? {});
+    }
+
     private result(elapsedMs: number): RunResult {
         const summary: Record<string, number> = {};
         for (const s of this.steps) {
@@ -610,7 +789,8 @@ export class Deployment {
     }
 
     private async update(): Promise<void> {
-        // Replaced copies left from an interrupted update are deleted first, as the engine does.
+        this.checkTargets();
+        // Replaced copies left from an interrupted update are deleted first.
         if (!this.preview) {
             for (const r of [...this.base].reverse().filter((x) => x.delete)) {
                 await this.deleteResource(undefined, r, "delete-replaced");
@@ -621,6 +801,22 @@ export class Deployment {
         const programOk = await this.runProgram();
         if (!programOk || this.errors.length > 0) return;
         await this.deleteLeftovers();
+    }
+
+    /**
+     * deployment_executor.go checkTargets, before the program runs: every `replace` URN must be in the old
+     * state, else one error per unknown target (with the CLI's odd hint about `$` for a URN without one) and
+     * the command fails.
+     */
+    private checkTargets(): void {
+        const unknown = [...this.replaceTargets].filter((u) => !this.old.resources.some((r) => r.urn === u));
+        if (unknown.length === 0) return;
+        for (const u of unknown) {
+            this.errors.push(u.includes("$")
+                ? `Target '${u}' could not be found in the stack.`
+                : `Target '${u}' could not be found in the stack. Did you forget to escape $ in your shell?`);
+        }
+        throw new StepFailure("one or more targets could not be found in the stack");
     }
 
     /** Reads every resource, concurrently (under `parallel`) as the engine does; drops those gone. */
@@ -695,6 +891,11 @@ export class Deployment {
             server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
         const address = `127.0.0.1:${port}`;
         this.engineAddress = address;
+        // The plugin is started now, while the program loads, not at the first dynamic resource as the
+        // engine starts a provider: the two loads overlap (more than a second of every deployment, which
+        // matters with two deployments per up). Nothing it is told changes (configure gets the same stack
+        // config, no other call comes earlier); a program without dynamic resources leaves it idle.
+        this.getPlugin().catch(() => undefined);
         try {
             const runScript = resolvePulumiFile("cmd/run", this.project.dir);
             const args = [
@@ -741,7 +942,10 @@ export class Deployment {
         return {
             supportsFeature(call: any, callback: any) {
                 const resp = new resproto.SupportsFeatureResponse();
-                resp.setHassupport(call.request.getId() === "secrets");
+                // The features this engine implements, under the names the Pulumi CLI answers true to
+                // (source_eval.go supportsFeatureID). With aliasSpecs the SDK sends each alias as a spec and
+                // leaves computing the URNs (and a child's inherited aliases) to the engine.
+                resp.setHassupport(["secrets", "aliasSpecs"].includes(call.request.getId()));
                 callback(null, resp);
             },
             registerResource(call: any, callback: any) {
@@ -801,18 +1005,77 @@ export class Deployment {
     }
 }
 
+/**
+ * What a provider's diff means for a resource: no change, an update, or a replacement, and which keys force
+ * it. As step_generator.go: diffResource (a DIFF_UNKNOWN answer: the engine diffs the old inputs against the
+ * checked inputs, ignoreChanges applied again, `__provider` included, and so knows the changed keys and
+ * paths), then applyReplaceOnChanges (replaceOnChanges turns a changed key or path it covers into a replace;
+ * a path covering "#initerror" replaces a resource whose old state has init errors). The dynamic-provider
+ * shim forwards only `changes`, `replaces` and `deleteBeforeReplace` (no changed keys, no detailed diff), so
+ * for an answer of changes true/false replaceOnChanges has nothing to match.
+ */
+export function decideReplace(
+    diff: DiffResult, old: Pick<ResourceState, "inputs" | "initErrors">, inputs: PropertyMap, ignoreChanges: string[], replaceOnChanges: string[],
+): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+    let changes: boolean;
+    let changed: string[] = [];
+    let detailed: PathSegment[][] = [];
+    if (diff.changes === "unknown") {
+        detailed = detailedDiffPaths(old.inputs, applyIgnoreChanges(inputs, old.inputs, ignoreChanges));
+        changes = detailed.length > 0;
+        changed = [...new Set(detailed.map((p) => String(p[0])))];
+    } else {
+        changes = diff.changes === "some";
+    }
+    const replaces = [...diff.replaces];
+    const hasInitErrors = (old.initErrors?.length ?? 0) > 0;
+    if (changes || hasInitErrors) {
+        const patterns = replaceOnChanges.map(parsePropertyPath);
+        const covered = (path: PathSegment[]) => patterns.some((p) => pathContains(p, path));
+        for (const k of changed) if (covered([k]) && !replaces.includes(k)) replaces.push(k);
+        for (const path of detailed) {
+            if (covered(path) && !replaces.includes(String(path[0]))) replaces.push(formatPropertyPath(path));
+        }
+        if (hasInitErrors && covered(["#initerror"])) {
+            replaces.push("#initerror");
+            changes = true;
+        }
+    }
+    return { changes, replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
+}
+
 function redactOutputs(outputs: PropertyMap): Record<string, any> {
     return redact(outputs);
 }
 
-/** Runs one command (preview, up, refresh, destroy) on a project; never throws for deployment errors. */
-export async function run(opts: RunOptions): Promise<RunResult> {
+/** One deployment: a preview, an update, a refresh or a destroy, with its own program run and plugin process. */
+async function runDeployment(opts: RunOptions): Promise<{ result: RunResult; stateOutputs: Record<string, any> }> {
     let deployment: Deployment;
     try {
         deployment = new Deployment(opts);
     } catch (e: any) {
         const error = e?.message ?? String(e);
-        return { ok: false, exitCode: 1, steps: [], summary: {}, outputs: {}, error, stdout: `error: ${error}\n`, diagnostics: [] };
+        const result = { ok: false, exitCode: 1, steps: [], summary: {}, outputs: {}, error, stdout: `error: ${error}\n`, diagnostics: [] };
+        return { result, stateOutputs: {} };
     }
-    return deployment.run();
+    const stateOutputs = deployment.previousOutputs();
+    return { result: await deployment.run(), stateOutputs };
+}
+
+/**
+ * Runs one command (preview, up, refresh, destroy) on a project; never throws for deployment errors.
+ * `up` is `pulumi up --yes` (pkg/backend/apply.go PreviewThenPromptThenExecute): a preview deployment, then,
+ * if it succeeded, the update as another deployment (the program runs twice, a plugin process is started for
+ * each, every Check runs twice); `skipPreview` runs the update alone.
+ */
+export async function run(opts: RunOptions): Promise<RunResult> {
+    if (opts.command !== "up" || opts.skipPreview) return (await runDeployment(opts)).result;
+    const { result: previewed, stateOutputs } = await runDeployment({ ...opts, command: "preview" });
+    const { stdout: previewText, ...preview } = previewed;
+    if (!preview.ok) {
+        // As the CLI: a failed preview ends the up; what it showed is all there is, and the state is as it was.
+        return { ...previewed, outputs: stateOutputs, preview };
+    }
+    const { result } = await runDeployment(opts);
+    return { ...result, stdout: `${previewText}\n${result.stdout}`, preview };
 }

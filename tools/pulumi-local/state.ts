@@ -23,6 +23,8 @@ export interface ResourceState {
     delete?: boolean;
     /** Reasons a create/update reported a partial failure (the resource exists but did not initialize). */
     initErrors?: string[];
+    /** The old URN this resource's state was found under through its `aliases` option (SG.generateResourceSteps: `Aliases: aliasUrns`). */
+    aliases?: string[];
 }
 
 export interface StackState {

@@ -76,7 +76,7 @@ export function containsUnknown(v: any): boolean {
     return false;
 }
 
-/** Whether a changed top-level key matches a `replaceOnChanges`/`ignoreChanges` path ("*" matches all). */
+/** Whether a changed top-level key matches a path's first segment ("*" matches all); see pathContains for the engine's rule. */
 export function pathMatchesKey(path: string, key: string): boolean {
     if (path === "*") return true;
     const head = path.split(/[.[]/)[0].replace(/^"|"$/g, "");
@@ -85,7 +85,9 @@ export function pathMatchesKey(path: string, key: string): boolean {
 
 /**
  * Applies `ignoreChanges` paths: the old input value wins for each path (top-level and dotted object
- * paths; a missing old value removes the new one), as the engine does after Check.
+ * paths; a missing old value removes the new one), as the engine does to the program's inputs before Check
+ * (step_generator.go processIgnoreChanges) and again to the checked inputs when a diff has no answer
+ * (diffResource). Never on a create, a targeted replace, or a replacement's re-Check.
  */
 export function applyIgnoreChanges(news: PropertyMap, olds: PropertyMap, paths: string[]): PropertyMap {
     let result: PropertyMap = JSON.parse(JSON.stringify(news));
@@ -143,4 +145,89 @@ export function redact(v: any): any {
         return o;
     }
     return v;
+}
+
+/** One segment of a property path: a key, or an array index. */
+export type PathSegment = string | number;
+
+/**
+ * Parses a property path as the engine's ParsePropertyPath reads `ignoreChanges`/`replaceOnChanges`
+ * (sdk/go/common/resource/properties_path.go): `a.b`, `a[0]`, `a["b.c"]`, `*` (any key or index).
+ */
+export function parsePropertyPath(text: string): PathSegment[] {
+    const out: PathSegment[] = [];
+    let key = "";
+    let i = 0;
+    const flush = () => { if (key) out.push(key); key = ""; };
+    while (i < text.length) {
+        const c = text[i];
+        if (c === ".") {
+            flush();
+            i++;
+        } else if (c === "[") {
+            flush();
+            if (text[i + 1] === "\"") {
+                let j = i + 2;
+                let quoted = "";
+                while (j < text.length && text[j] !== "\"") {
+                    if (text[j] === "\\" && j + 1 < text.length) j++;
+                    quoted += text[j++];
+                }
+                out.push(quoted);
+                i = text.indexOf("]", j) + 1 || text.length;
+            } else {
+                const close = text.indexOf("]", i);
+                const inner = text.slice(i + 1, close < 0 ? text.length : close);
+                out.push(inner === "*" ? "*" : /^\d+$/.test(inner) ? Number(inner) : inner);
+                i = close < 0 ? text.length : close + 1;
+            }
+        } else {
+            key += c;
+            i++;
+        }
+    }
+    flush();
+    return out;
+}
+
+/** Whether `pattern` contains `path`, as PropertyPath.Contains: a prefix of it, "*" matching any one segment. */
+export function pathContains(pattern: PathSegment[], path: PathSegment[]): boolean {
+    if (path.length < pattern.length) return false;
+    return pattern.every((p, i) => p === "*" || p === path[i]);
+}
+
+/** A path in the engine's text form (PropertyPath.String): `a.b[0]`, `a["b.c"]`. */
+export function formatPropertyPath(path: PathSegment[]): string {
+    return path.map((s, i) => {
+        if (typeof s === "number") return `[${s}]`;
+        if (/^[A-Za-z0-9_]+$/.test(s)) return i === 0 ? s : `.${s}`;
+        return `["${s.replace(/"/g, "\\\"")}"]`;
+    }).join("");
+}
+
+const isPlainObject = (v: any) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The paths that differ between two property maps, as the engine's input diff (PropertyMap.Diff) turned into
+ * a detailed diff (plugin.NewDetailedDiffFromObjectDiff): objects and arrays are descended into, anything else
+ * that differs is one path. Secrets are compared by their values.
+ */
+export function detailedDiffPaths(olds: PropertyMap, news: PropertyMap): PathSegment[][] {
+    const out: PathSegment[][] = [];
+    const walk = (a: any, b: any, prefix: PathSegment[]) => {
+        if (deepEqual(a, b)) return;
+        if (isPlainObject(a) && isPlainObject(b)) {
+            const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+            for (const k of [...keys].sort()) walk(a[k], b[k], [...prefix, k]);
+        } else if (Array.isArray(a) && Array.isArray(b)) {
+            for (let i = 0; i < Math.max(a.length, b.length); i++) {
+                if (i >= a.length || i >= b.length) out.push([...prefix, i]);
+                else walk(a[i], b[i], [...prefix, i]);
+            }
+        } else {
+            out.push(prefix);
+        }
+    };
+    walk(unwrapSecrets(olds), unwrapSecrets(news), []);
+    return out;
 }

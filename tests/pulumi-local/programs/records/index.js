@@ -3,6 +3,12 @@
 const pulumi = require("@pulumi/pulumi");
 const { Record } = require("./provider");
 
+// Each run of the program is logged to $RECORDS_DIR/runs.log: its pid and whether it is a preview.
+if (process.env.RECORDS_DIR) {
+    require("fs").appendFileSync(require("path").join(process.env.RECORDS_DIR, "runs.log"),
+        JSON.stringify({ pid: process.pid, dryRun: pulumi.runtime.isDryRun() }) + "\n");
+}
+
 const config = new pulumi.Config();
 const specs = JSON.parse(config.get("resources") || "[]");
 const made = {};

@@ -1,5 +1,7 @@
 // A trivial dynamic provider for the local engine's tests: records live in `$RECORDS_DIR/records.json`,
-// every call is appended to `$RECORDS_DIR/calls.log`, and inputs ask it to fail on demand.
+// every call that writes is appended to `$RECORDS_DIR/calls.log`, and inputs ask it to fail on demand.
+// configure, check and diff are appended to `$RECORDS_DIR/rpc.log` (one JSON line each, with the plugin's
+// pid and what check received), so that tests can tell the engine's Check and Diff calls apart.
 // Only builtins are required, inside the methods, so the serialized text stays self-contained.
 const pulumi = require("@pulumi/pulumi");
 
@@ -8,15 +10,30 @@ const recordsProvider = {
         globalThis.__recordsProbe = req.config.get("probe") || "";
         globalThis.__recordsRegion = req.config.get("aws:region") || "";
         globalThis.__recordsToken = req.config.get("token") || "";
+        const fs = require("fs");
+        const path = require("path");
+        fs.appendFileSync(path.join(process.env.RECORDS_DIR, "rpc.log"), JSON.stringify({ call: "configure", pid: process.pid }) + "\n");
     },
     async check(olds, news) {
+        const fs = require("fs");
+        const path = require("path");
+        const seen = (p) => (Object.keys(p).length === 0 ? {} : { key: p.key, value: p.value, tag: p.tag });
+        fs.appendFileSync(path.join(process.env.RECORDS_DIR, "rpc.log"),
+            JSON.stringify({ call: "check", pid: process.pid, key: news.key, olds: seen(olds), news: seen(news) }) + "\n");
         const failures = [];
         if (news.value === "invalid") failures.push({ property: "value", reason: "must not be \"invalid\"; pick another value" });
         // A value check fills in (as a provider's autoname): the same in preview and up, from the inputs only.
         if (news.value === "fill-in") return { inputs: { ...news, value: `filled-${news.key}` }, failures };
+        // A value check draws at random: a check that is not deterministic (preview and up each run their own).
+        if (news.value === "random") return { inputs: { ...news, value: `random-${require("crypto").randomBytes(6).toString("hex")}` }, failures };
+        // A value check keeps from the olds it is given (as a provider keeps an autoname it made before).
+        if (news.stickyValue && olds.value !== undefined) return { inputs: { ...news, value: olds.value }, failures };
         return { inputs: news, failures };
     },
     async diff(id, olds, news) {
+        const fs = require("fs");
+        const path = require("path");
+        fs.appendFileSync(path.join(process.env.RECORDS_DIR, "rpc.log"), JSON.stringify({ call: "diff", pid: process.pid, key: news.key }) + "\n");
         if (news.diffUnknown) return {};
         const watched = ["key", "value", "tag", "secretValue"];
         const changed = watched.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
