@@ -1,7 +1,12 @@
 // A release behind one alias: `stableVersionArn` takes the traffic, `canaryVersionArn` gets `canaryWeight`
-// percent of it (0: all on stable; 100: promoted).
+// percent of it (0: all on stable; 100: all on the canary). Promoting is setting `stableVersionArn` to the
+// canary's version and dropping `canaryVersionArn`.
+//
+// It imports the package as a user's program does. During `npm run demo` that is the copy the demo installs
+// in ./node_modules (compiled from this working tree, so Pulumi serializes the provider as a require() of the
+// package, as in a user's stack); without it, the repository's own link (needs `npm run build`).
 import * as pulumi from "@pulumi/pulumi";
-import { StateMachineAlias } from "../../../sdk";
+import { StateMachineAlias } from "pulumi-sfn-alias";
 
 const config = new pulumi.Config();
 const stable = config.require("stableVersionArn");
