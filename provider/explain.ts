@@ -57,12 +57,14 @@ export function missingVersionMessage(alias: string, stateMachineArn: string, ro
 export function alreadyExistsMessage(arn: string, creationDate: string | undefined): string {
     const when = creationDate ? `created ${creationDate}, as AWS reports it` : "AWS did not say when it was created";
     return (
-        `The alias ${arn} already exists (${when}) and was not created by this resource, so it is not taken over: ` +
+        `The alias ${arn} already exists (${when}) and this resource's state does not hold it, so it is not taken over: ` +
         `deleting this resource later would delete an alias that something else may rely on. Likely causes, with their fix: ` +
         `(1) the resource was renamed or moved into another parent: add the old name or parent to its aliases resource option, ` +
         `so that Pulumi keeps the same resource; ` +
         `(2) another stack or resource manages this alias: choose another name; ` +
-        `(3) an earlier up of this stack was interrupted after AWS created the alias: set adoptExisting: true once, run up, then remove it; ` +
-        `(4) a replacement that keeps the name (pulumi up --replace, replaceOnChanges): set the resource option deleteBeforeReplace: true.`
+        `(3) an earlier up of this stack was interrupted after AWS created the alias (Pulumi then warns of a pending operation ` +
+        `on this resource, "interrupted while creating"): set adoptExisting: true once and run up, then clear the pending create ` +
+        `with pulumi refresh --clear-pending-creates and remove adoptExisting; ` +
+        `(4) a replacement that keeps the name (pulumi up --replace): set the resource option deleteBeforeReplace: true.`
     );
 }

@@ -226,7 +226,7 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         const refused = await up("up", adoptCfg, "adopt");
         assert.strictEqual(refused.ok, false);
         assert.ok(refused.error!.includes(
-            `The alias ${adoptedArn} already exists (created ${made.creationDate!.toISOString()}, as AWS reports it) and was not created by this resource, so it is not taken over`,
+            `The alias ${adoptedArn} already exists (created ${made.creationDate!.toISOString()}, as AWS reports it) and this resource's state does not hold it, so it is not taken over`,
         ), refused.error);
         for (const fix of [/aliases resource option/, /choose another name/, /adoptExisting: true once/, /deleteBeforeReplace: true/]) assert.match(refused.error!, fix);
         assert.deepStrictEqual(log(), [["DescribeStateMachineAlias", "ok", { stateMachineAliasArn: adoptedArn }]]);
@@ -257,7 +257,7 @@ describe("end to end: StateMachineAlias through the local engine and endpoint", 
         const bad = [{ stateMachineVersionArn: machine.v1, weight: 90 }, { stateMachineVersionArn: machine.v2, weight: 20 }];
         const r = await up("up", cfg(bad, { aliasName: "prod" }));
         assert.strictEqual(r.ok, false);
-        assert.match(r.error!, /check failed: .*routingConfiguration/);
+        assert.match(r.error!, /property routingConfiguration value .* has a problem: /);
         assert.deepStrictEqual(calls(), []);
         assert.strictEqual(stateText(), before);
     });

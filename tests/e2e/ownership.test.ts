@@ -84,7 +84,7 @@ describe("end to end: ownership, whole updates, complete outputs, deterministic 
         failed(renamed);
         assert.deepStrictEqual(aliasSteps(renamed), ["create orders-live (failed)"]);
         assert.ok(renamed.error!.includes(
-            `The alias ${arn} already exists (created ${created}, as AWS reports it) and was not created by this resource, so it is not taken over: `,
+            `The alias ${arn} already exists (created ${created}, as AWS reports it) and this resource's state does not hold it, so it is not taken over: `,
         ), renamed.error);
         for (const fix of [/add the old name or parent to its aliases resource option/, /choose another name/, /adoptExisting: true once/, /deleteBeforeReplace: true/]) {
             assert.match(renamed.error!, fix);
@@ -149,7 +149,7 @@ describe("end to end: ownership, whole updates, complete outputs, deterministic 
         failed(second);
         assert.deepStrictEqual(aliasSteps(second), ["create live (failed)"]);
         assert.ok(second.error!.includes(`The alias ${arn} already exists (created `), second.error);
-        assert.match(second.error!, /was not created by this resource, so it is not taken over/);
+        assert.match(second.error!, /this resource's state does not hold it, so it is not taken over/);
         assert.deepStrictEqual(log(), [["DescribeStateMachineAlias", "ok", { stateMachineAliasArn: arn }]]);
         assert.deepStrictEqual(aliasState("green"), [], "the second stack records the alias");
         assert.deepStrictEqual(endpointAliases(local), endpointBefore);

@@ -80,7 +80,7 @@ describe("end to end: up --replace, and renames with the aliases option", functi
         assert.deepStrictEqual(r.preview!.steps.find((s) => s.type === TYPE)!.replaces, ["id"]);
         assert.deepStrictEqual(aliasSteps(r), ["create-replacement live (failed)"]);
         assert.ok(r.error!.includes(`The alias ${arn} already exists (created `), r.error);
-        assert.match(r.error!, /was not created by this resource, so it is not taken over/);
+        assert.match(r.error!, /this resource's state does not hold it, so it is not taken over/);
         assert.match(r.error!, /deleteBeforeReplace: true/);
         // One read, no write: the replaced copy was never marked for deletion, so nothing deleted it.
         assert.deepStrictEqual(log(), [["DescribeStateMachineAlias", "ok", { stateMachineAliasArn: arn }]]);

@@ -34,7 +34,7 @@ describe("explain: messages from what was looked up", () => {
     });
     it("already exists: the alias, AWS's creation date, each cause with its fix", () => {
         const m = alreadyExistsMessage(`${SM}:live`, "2026-11-01T10:00:00.000Z");
-        assert.ok(m.startsWith(`The alias ${SM}:live already exists (created 2026-11-01T10:00:00.000Z, as AWS reports it) and was not created by this resource`));
+        assert.ok(m.startsWith(`The alias ${SM}:live already exists (created 2026-11-01T10:00:00.000Z, as AWS reports it) and this resource's state does not hold it`));
         for (const fix of ["aliases resource option", "choose another name", "set adoptExisting: true once", "deleteBeforeReplace: true"]) assert.ok(m.includes(fix), fix);
         assert.match(alreadyExistsMessage(`${SM}:live`, undefined), /\(AWS did not say when it was created\)/);
     });

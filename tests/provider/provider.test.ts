@@ -126,7 +126,7 @@ describe("provider against a mocked SFN client", () => {
                         assert.ok(e.message.startsWith(`The alias ${ALIAS} already exists (created ${created.toISOString()}, as AWS reports it)`), e.message);
                         assert.match(e.message, /renamed .* add the old name or parent to its aliases resource option/);
                         assert.match(e.message, /another stack or resource manages this alias: choose another name/);
-                        assert.match(e.message, /interrupted after AWS created the alias: set adoptExisting: true once/);
+                        assert.match(e.message, /interrupted after AWS created the alias \(Pulumi then warns of a pending operation on this resource, "interrupted while creating"\): set adoptExisting: true once and run up, then clear the pending create with pulumi refresh --clear-pending-creates/);
                         assert.match(e.message, /deleteBeforeReplace: true/);
                         return true;
                     });

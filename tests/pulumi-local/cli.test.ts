@@ -74,7 +74,7 @@ describe("pulumi-local command line", function () {
             const bad = spawnSync(process.execPath, [BIN, "up", "--cwd", p.dir, "--config",
                 `resources=${JSON.stringify([{ name: "a", value: "invalid" }])}`], { env, encoding: "utf8" });
             assert.strictEqual(bad.status, 1);
-            assert.match(bad.stdout, /check failed: value: must not be "invalid"/);
+            assert.match(bad.stdout, /property value value \{invalid\} has a problem: must not be "invalid"/);
         } finally {
             p.cleanup();
         }

@@ -42,8 +42,8 @@ describe("pulumi-local continueOnError", function () {
         assert.strictEqual(r.ok, false);
         const failed = r.steps.filter((s) => s.error).map((s) => s.name).sort();
         assert.deepStrictEqual(failed, ["bad1", "bad2"]);
-        assert.match(r.error!, /bad1: check failed: value: must not be "invalid"/);
-        assert.match(r.error!, /bad2: check failed: value: must not be "invalid"/);
+        assert.match(r.error!, /::bad1: \S+ resource 'bad1': property value value \{invalid\} has a problem: must not be "invalid"/);
+        assert.match(r.error!, /::bad2: \S+ resource 'bad2': property value value \{invalid\} has a problem: must not be "invalid"/);
         assert.ok(ops(r).includes("create ok"));
         assert.ok(!ops(r).includes("create child"));
         assert.deepStrictEqual(p.takeCalls().filter((c) => !c.startsWith("read")), ["create ok"]);

@@ -62,7 +62,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
             const before = p.stateText();
             const r = await p.run("up", [{ name: "a", value: "invalid" }, { name: "b" }]);
             assert.strictEqual(r.ok, false);
-            assert.match(r.error!, /check failed: value: must not be "invalid"/);
+            assert.match(r.error!, /property value value \{invalid\} has a problem: must not be "invalid"/);
             assert.deepStrictEqual(p.takeRuns().map((x) => x.dryRun), [true], "an update ran after the failed preview");
             assert.deepStrictEqual(p.takeCalls(), []);
             assert.strictEqual(p.stateText(), before);
@@ -217,7 +217,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
             // "invalid" fails check; ignored, check never sees it.
             const refused = await p.run("up", [{ name: "a", value: "invalid", opts: { ignoreChanges: ["value"] } }]);
             assert.strictEqual(refused.ok, false, "ignoreChanges applied on create");
-            assert.match(refused.error!, /check failed: value/);
+            assert.match(refused.error!, /property value value .* has a problem/);
             ok(await p.run("up", [{ name: "a", opts: { ignoreChanges: ["value"] } }]));
             p.takeCalls();
             p.takeRpcs();

@@ -7,7 +7,12 @@ import { SECRET_SIG } from "../../tools/pulumi-local";
 describe("pulumi-local engine", function () {
     this.timeout(60_000);
     let p: Scratch;
-    beforeEach(() => { p = new Scratch(); });
+    // These are about the steps of each command; the preview an up runs first (its own deployment) is pinned
+    // in engine-rules.test.ts, so here an up is the update alone (one deployment instead of two).
+    beforeEach(() => {
+        p = new Scratch();
+        p.previewBeforeUp = false;
+    });
     afterEach(() => p.cleanup());
 
     const chain: Spec[] = [{ name: "a" }, { name: "b", dependsOn: ["a"] }, { name: "c", dependsOn: ["b"] }];
@@ -304,7 +309,7 @@ describe("pulumi-local engine", function () {
         const before = p.stateText();
         const r = await p.run("up", [{ name: "a", value: "invalid" }]);
         assert.strictEqual(r.ok, false);
-        assert.match(r.error!, /check failed: value: must not be "invalid"/);
+        assert.match(r.error!, /property value value \{invalid\} has a problem: must not be "invalid"/);
         assert.deepStrictEqual(p.takeCalls(), []);
         assert.strictEqual(p.stateText(), before);
     });
@@ -379,7 +384,9 @@ describe("pulumi-local engine", function () {
         fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/"failDelete": true/g, '"failDelete": false'));
         const again = await p.run("up", [{ name: "a" }, { name: "b", key: "b2" }]);
         assert.ok(again.ok, again.error);
-        assert.deepStrictEqual(ops(again), ["delete-replaced b", "same a", "same b"]);
+        // The leftover copy goes first; then a and b, independent, in whichever order their steps end.
+        assert.strictEqual(ops(again)[0], "delete-replaced b");
+        assert.deepStrictEqual(ops(again).slice(1).sort(), ["same a", "same b"]);
         assert.deepStrictEqual(p.takeCalls(), ["delete b"]);
     });
 });

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readState, run, RunResult, StackState } from "../../tools/pulumi-local";
+import { readState, run, RunResult, StackState, withoutWriteTime } from "../../tools/pulumi-local";
 
 export const PROGRAMS = path.join(__dirname, "programs");
 
@@ -33,6 +33,11 @@ export interface Rpc {
 export class Scratch {
     readonly dir: string;
     readonly recordsDir: string;
+    /**
+     * Whether `up` previews first, as `pulumi up --yes` (the default) does. A suite about the update's own
+     * steps sets it false to skip a deployment per up; `skipPreview` given to run() wins.
+     */
+    previewBeforeUp = true;
 
     constructor(program = "records") {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-local-test-"));
@@ -48,6 +53,7 @@ export class Scratch {
         extra: {
             config?: Record<string, string>; secretConfig?: Record<string, string>; env?: NodeJS.ProcessEnv;
             skipPreview?: boolean; replace?: string[]; continueOnError?: boolean;
+            target?: string[]; targetDependents?: boolean; refresh?: boolean;
         } = {},
     ): Promise<RunResult> {
         return run({
@@ -56,9 +62,12 @@ export class Scratch {
             config: { resources: JSON.stringify(resources), ...(extra.config ?? {}) },
             secretConfig: extra.secretConfig,
             env: { RECORDS_DIR: this.recordsDir, ...(extra.env ?? {}) },
-            skipPreview: extra.skipPreview,
+            skipPreview: extra.skipPreview ?? (this.previewBeforeUp ? undefined : true),
             replace: extra.replace,
             continueOnError: extra.continueOnError,
+            target: extra.target,
+            targetDependents: extra.targetDependents,
+            refresh: extra.refresh,
         });
     }
 
@@ -109,7 +118,7 @@ export class Scratch {
 
     stateText(): string | undefined {
         const file = path.join(this.dir, ".pulumi-local", "dev.json");
-        return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+        return fs.existsSync(file) ? withoutWriteTime(fs.readFileSync(file, "utf8")) : undefined;
     }
 
     /** Names of the custom resources in state, in state order. */

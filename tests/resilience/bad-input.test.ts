@@ -61,7 +61,12 @@ describe("resilience: bad input is refused at check, through the engine, with ze
             const step = r.steps.find((s) => s.name === `bad-${i}`);
             const error = step?.error ?? "";
             const expected = `${b.property}: `;
-            const reason = error.split(/; (?=[\w[\].]*: )/).map((x) => x.replace(/^check failed: /, "")).find((x) => x.startsWith(expected));
+            // One line per failure, in the engine's form (step_generator.go issueCheckFailures), read back as
+            // "<property>: <reason>": "<type> resource '<name>': property <p> value <v> has a problem: <reason>".
+            const reason = error.split("\n").map((x) => {
+                const m = /^\S+ resource '[^']*': property (\S+) value [\s\S]*? has a problem: ([\s\S]*)$/.exec(x);
+                return m ? `${m[1]}: ${m[2]}` : x.replace(/^\S+ resource '[^']*' has a problem: /, "");
+            }).find((x) => x.startsWith(expected));
             if (!step || step.op !== "create" || !reason || !reason.includes(b.quotes(v)) || !FIX.test(reason)) {
                 missing.push(`${b.title}: ${error || "no failed step"}`);
             }

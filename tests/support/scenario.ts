@@ -110,7 +110,7 @@ export class Lifecycle {
         assert.ok(failed.length > 0, `${context}: the recovering up failed, but on no alias: ${first.error}`);
         const refused: string[] = [];
         for (const s of failed) {
-            const m = /The alias (\S+) already exists \(created [^)]+\) and was not created by this resource, so it is not taken over/.exec(s.error ?? "");
+            const m = /The alias (\S+) already exists \(created [^)]+\) and this resource's state does not hold it, so it is not taken over/.exec(s.error ?? "");
             assert.ok(m, `${context}: ${s.name} failed, but not with the already-exists message: ${s.error}`);
             assert.match(s.error!, /set adoptExisting: true once/);
             refused.push(m[1].split(":").pop()!);

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from "@aws-sdk/client-sfn";
-import { isSecret, readState, run, RunResult, StackState } from "../../tools/pulumi-local";
+import { isSecret, readState, run, RunResult, StackState, withoutWriteTime } from "../../tools/pulumi-local";
 import type { Command } from "../../tools/pulumi-local";
 import { SfnLocal, startSfnLocal } from "../../tools/sfn-local";
 import { installedProject } from "../../bench/install";
@@ -103,8 +103,13 @@ export class AliasProject {
         return path.join(this.dir, ".pulumi-local", `${stack}.json`);
     }
 
+    /**
+     * The state file's text without its write time: the engine rewrites the file around every provider call
+     * (the pending operation before, its result after), as Pulumi's snapshot manager does, so a failed call
+     * leaves the same content written at another time.
+     */
     stateText(stack = "dev"): string | undefined {
-        return fs.existsSync(this.statePath(stack)) ? fs.readFileSync(this.statePath(stack), "utf8") : undefined;
+        return fs.existsSync(this.statePath(stack)) ? withoutWriteTime(fs.readFileSync(this.statePath(stack), "utf8")) : undefined;
     }
 
     state(stack = "dev"): StackState | undefined {

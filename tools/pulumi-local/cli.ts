@@ -1,10 +1,14 @@
-// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--json]`
+// `pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] [--config K=V]... [--secret-config K=V]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--diff] [--json]`
 // `up` previews first, then updates, as `pulumi up --yes` (it never prompts); `--skip-preview` updates only.
+// `pulumi-local config [set [--secret]|get|rm] ...` reads and writes Pulumi.<stack>.yaml as `pulumi config` (config.ts).
+// `--help`/`-h` prints the usage on stdout (exit 0); a wrong command line prints it on stderr (exit 2).
+import { CONFIG_USAGE, HelpRequested, isConfigCommand, runConfigCommand } from "./config";
 import { Command, run } from "./engine";
 
 const USAGE =
     "usage: pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] " +
-    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--json]";
+    "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--target URN]... [--target-dependents] [--refresh] [--diff] [--json]" +
+    " (refresh: [--clear-pending-creates] [--skip-pending-creates] [--import-pending-creates URN --import-pending-creates ID]...)";
 
 export interface CliArgs {
     command: Command;
@@ -17,14 +21,29 @@ export interface CliArgs {
     parallel?: number;
     /** Set only when --skip-preview is given. */
     skipPreview?: boolean;
+    /** Set only when --diff is given: the report shows property diffs (old => new), as `pulumi up --diff`. */
+    diff?: boolean;
     /** Set only when --replace is given (repeatable). */
     replace?: string[];
+    /** Set only when --target is given (repeatable). */
+    target?: string[];
+    /** Set only when --target-dependents is given. */
+    targetDependents?: boolean;
+    /** Set only when --refresh (or -r) is given. */
+    refresh?: boolean;
+    /** Set only when --clear-pending-creates is given (refresh). */
+    clearPendingCreates?: boolean;
+    /** Set only when --skip-pending-creates is given (refresh). */
+    skipPendingCreates?: boolean;
+    /** Set only when --import-pending-creates is given: one value per flag, as the CLI's string array (URN, ID, URN, ID, ...). */
+    importPendingCreates?: string[];
 }
 
 export function parseArgs(argv: string[]): CliArgs {
     const commands = ["preview", "up", "refresh", "destroy"];
     const out: CliArgs = { command: "preview", cwd: process.cwd(), config: {}, secretConfig: {}, json: false, continueOnError: false };
     let command: string | undefined;
+    let help = false;
     const value = (i: number, flag: string): string => {
         const v = argv[i + 1];
         if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
@@ -58,27 +77,65 @@ export function parseArgs(argv: string[]): CliArgs {
                 break;
             }
             case "--skip-preview": out.skipPreview = true; break;
+            case "--diff": out.diff = true; break;
             case "--replace": out.replace = [...(out.replace ?? []), take()]; break;
+            case "--target": case "-t": out.target = [...(out.target ?? []), take()]; break;
+            case "--target-dependents": out.targetDependents = true; break;
+            case "--refresh": case "-r": out.refresh = true; break;
+            case "--clear-pending-creates": out.clearPendingCreates = true; break;
+            case "--skip-pending-creates": out.skipPendingCreates = true; break;
+            case "--import-pending-creates": out.importPendingCreates = [...(out.importPendingCreates ?? []), take()]; break;
             case "--yes": case "-y": break; // accepted for muscle memory; never prompts
-            case "--help": case "-h": throw new Error(USAGE);
+            case "--help": case "-h": help = true; break;
             default:
                 if (a.startsWith("-")) throw new Error(`unknown flag ${a}\n${USAGE}`);
                 if (command) throw new Error(`unexpected argument "${a}"\n${USAGE}`);
                 command = a;
         }
     }
+    // `--help`/`-h`: the usage of the command given (else of them all), for main() to print on stdout.
+    if (help) throw new HelpRequested(command && commands.includes(command) ? commandHelp(command) : TOP_HELP);
     if (!command || !commands.includes(command)) {
-        throw new Error(`${command ? `unknown command "${command}"` : "missing command"}\n${USAGE}`);
+        throw new Error(`${command ? `unknown command "${command}"` : "missing command"}\n${USAGE}\n${CONFIG_USAGE}`);
     }
     out.command = command as Command;
     return out;
 }
 
+const TOP_HELP = `pulumi-local: a local stand-in for the Pulumi CLI (see tools/README.md for what it does not model)
+
+${USAGE}
+${CONFIG_USAGE}
+
+\`pulumi-local <command> --help\` shows one command's usage.
+`;
+
+function commandHelp(command: string): string {
+    const what: Record<string, string> = {
+        preview: "Shows what an update would do; changes nothing.",
+        up: "Previews, then updates (as `pulumi up --yes`; --skip-preview updates only).",
+        refresh: "Reads every resource of the state and records what it found.",
+        destroy: "Deletes every resource of the stack.",
+    };
+    return `${USAGE.replace("<preview|up|refresh|destroy>", command)}\n\n${what[command] ?? ""}\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
     let args: CliArgs;
     try {
+        if (isConfigCommand(argv)) {
+            const r = runConfigCommand(argv);
+            process.stdout.write(r.stdout);
+            process.stderr.write(r.stderr);
+            return r.exitCode;
+        }
         args = parseArgs(argv);
     } catch (e: any) {
+        // --help: usage on stdout, exit 0; a wrong command line: on stderr, exit 2.
+        if (e instanceof HelpRequested) {
+            process.stdout.write(e.text);
+            return 0;
+        }
         process.stderr.write(`${e.message}\n`);
         return 2;
     }
@@ -87,7 +144,14 @@ export async function main(argv: string[]): Promise<number> {
         continueOnError: args.continueOnError,
         parallel: args.parallel,
         skipPreview: args.skipPreview,
+        diff: args.diff,
         replace: args.replace,
+        target: args.target,
+        targetDependents: args.targetDependents,
+        refresh: args.refresh,
+        clearPendingCreates: args.clearPendingCreates,
+        skipPendingCreates: args.skipPendingCreates,
+        importPendingCreates: args.importPendingCreates,
     });
     if (args.json) {
         const { stdout: _text, ...machine } = result;

@@ -9,24 +9,49 @@
 // processIgnoreChanges); the synthetic diff of a targeted replace (diff, isTargetedReplace); the engine's own
 // input diff for DIFF_UNKNOWN (diffResource); replaceOnChanges (applyReplaceOnChanges); the replacement's
 // re-Check and the deleteBeforeReplace choice (continueStepsFromDiff); the old copy of a create-before-delete
-// marked for deletion only once the new one exists (step.go CreateStep.Apply); unknown --replace targets
-// (deployment_executor.go checkTargets).
+// marked for deletion only once the new one exists (step.go CreateStep.Apply); --target and
+// --target-dependents (isIncludedInOperation, isTargetedForUpdate, the skipped-create check of GenerateSteps,
+// GenerateDeletes and its diag 2014); `up --refresh` (deployment_executor.go Execute); unknown --replace targets
+// (deployment_executor.go checkTargets); pending operations: recorded and written before each provider
+// Create/Update/Delete and cleared after it (pkg/backend/snapshot.go BeginMutation, the mutations' End),
+// the base's pending creates kept and its other operations dropped at the next write (Snap), the warning of
+// the next up/destroy (deployment_executor.go printPendingOperationsWarning), and refresh's
+// --clear-pending-creates / --skip-pending-creates / --import-pending-creates (operations/refresh.go).
 //
 // What this engine does not model (the real engine does; see ../shared/notes/pulumi-engine.md):
-// - Pending operations: nothing is written before a provider call, so a killed run leaves no
-//   "creating/updating/deleting" record, no "pending operations" warning, and refresh has nothing to clear
-//   (--clear-pending-creates, --skip-pending-creates, --import-pending-creates do not exist).
+// - Pending operations of steps that call no provider: the engine records (and at once clears) one for a
+//   component's create or delete and for a retainOnDelete delete too; here only provider calls have one
+//   (the difference is two writes a kill could fall between). No "reading" operation ever (ReadStep:
+//   `.get()` is not run here); "importing" only from --import-pending-creates (no import steps).
+//   PULUMI_SKIP_CHECKPOINTS (snapshot.go unsafeServiceLoop: one write at the end) is ignored. A terminated
+//   run's skipped final write (update.go OnResourceStepPost after TerminateErr) does not exist: there is no
+//   signal handling. refresh's interactive prompt for each pending create (clear / skip / import:
+//   interactiveFixPendingCreate) and the state edit's confirmation never happen: pulumi-local is never
+//   interactive. The httpstate backend's journaling snapshot manager is not modelled (the diy backend's
+//   SnapshotManager is).
 // - An interrupted delete-before-replace (pendingReplacement); taint (`pulumi state taint`, which the
 //   engine replaces as a targeted replace); imports (`import` option, `pulumi import`); `.get()` reads;
 //   invokes; provider resources other than the dynamic provider; component resources' diffs (a registered
 //   component is "same" whatever its inputs).
-// - Config beyond Pulumi.<stack>.yaml values and flags: no project `config:` schema (defaults, types,
-//   required keys, `secret: true`), no encrypted `secure:` values, no `pulumi config` commands.
-// - Output format: the report is this tool's own summary in the CLI's shape (no progress rows, no
-//   "@ updating...." spinner, no diagnostics grouping per resource, no detailed property diff); `--json`
-//   is this tool's RunResult, not `pulumi up --json`'s engine events.
-// - --target, --target-replace, --exclude, --target-dependents (untargeted sames, skipped creates); globs in
-//   --replace URNs; update plans (--plan, --strict, the preview's plan constraining the update); the
+// - Config (project.ts loadConfig, config.ts): Pulumi.yaml's `config:` defaults, required keys, types and
+//   `secret: true`, `secure:` values of the passphrase provider and `pulumi-local config set/get/rm` are
+//   modelled. Not: `--config`/`--secret-config` are kept for one command (`pulumi up -c` saves to the stack
+//   file; `--secret-config` is pulumi-local's own); without an `encryptionsalt` no passphrase is asked for
+//   (the diy backend makes one on the first command); no other secrets provider, `--path`,
+//   `--config-file`, stackConfigDir, ESC `environment:`, `--skip-config-validation`, or the CLI's refusal
+//   of a plaintext `config set` that looks like a secret; comments of Pulumi.<stack>.yaml are not kept.
+// - Output format: the report is this tool's own summary in the CLI's shape (no progress table, no
+//   "@ updating...." spinner, no "+ 1 to create" / "1 errored" summary lines); `--json` is this tool's
+//   RunResult, not `pulumi up --json`'s engine events. Modelled (display.ts): check failures in the engine's
+//   words, once, under their resource in "Diagnostics:" (issueCheckFailures, progress.go printDiagnostics),
+//   the bail not printed; `--diff`'s property diffs (object_diff.go). Not: the diff view's diagnostics going
+//   to stderr as they come, `--outputs:--`, multi-line string (line) diffs and YAML-decoded strings, the
+//   detailed-diff rendering for a DIFF_UNKNOWN (sames shown here too); program and plugin lines still show
+//   ungrouped, not under the stack's header; a secret made in the program reads [secret] in a check
+//   failure, where the engine prints its plaintext (only secret config values are filtered).
+// - --target-replace, --exclude, --exclude-dependents, --target snippets; globs in --target and --replace
+//   URNs; an untargeted same bringing its old dependencies forward (getDependencySteps: here every
+//   untouched old resource simply stays in the state); update plans (--plan, --strict, the preview's plan constraining the update); the
 //   random seed Check gets (none is sent); PULUMI_PARALLEL_DIFF, PULUMI_ENABLE_LEGACY_DIFF.
 // - Init errors with no change: the engine forces an Update (continueStepsFromDiff, `hasInitErrors`);
 //   here the step is "same" and the init errors are dropped. (A replaceOnChanges path covering
@@ -52,12 +77,13 @@ import * as path from "path";
 import { DiffResult, DynamicProviderPlugin, ProviderError, WATCHDOG } from "./plugin";
 import { loadConfig, loadProject, Project, StackConfig } from "./project";
 import { emptyproto, engproto, engrpc, grpc, resolvePulumiFile, resproto, resrpc, structproto } from "./pulumi-modules";
-import { emptyState, readState, ResourceState, StackState, writeStateAtomic } from "./state";
+import { emptyState, OperationType, PendingOperation, readState, ResourceState, StackState, writeStateAtomic } from "./state";
 import {
     applyIgnoreChanges, changedKeys, detailedDiffPaths, formatPropertyPath, markSecret, parsePropertyPath, pathContains, PathSegment,
     PropertyMap, redact, secretKeys, unwrapSecrets,
 } from "./values";
 import { renderReport } from "./report";
+import { checkFailureMessage, redactInputs } from "./display";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Command = "preview" | "up" | "refresh" | "destroy";
@@ -93,6 +119,47 @@ export interface RunOptions {
      * before the program runs (deployment_executor.go checkTargets).
      */
     replace?: string[];
+    /**
+     * Like `pulumi up --target URN` (repeatable; also preview, refresh, destroy): only these resources are
+     * operated on (step_generator.go isTargetedForUpdate). An untargeted resource in the state keeps its
+     * old state with no Check or Diff (an UntargetedSameStep); an untargeted new one is not created (a
+     * SkippedCreateStep: the program sees its outputs unknown) and a targeted resource that depends on it
+     * fails the update (diag 2013). Only targets, their dependents and children are deleted, and a
+     * dependent not itself targeted fails it (diag 2014) unless `targetDependents`.
+     */
+    target?: string[];
+    /** Like `--target-dependents`: resources that depend on a target (or are its children) are targeted too. */
+    targetDependents?: boolean;
+    /**
+     * Like `pulumi up --refresh`: every resource in the state is read, concurrently, before the program
+     * runs (deployment_executor.go Execute, `opts.Refresh`), in the preview of an up too (so each Read runs
+     * twice). In a preview the refreshed state stays in memory.
+     */
+    refresh?: boolean;
+    /**
+     * Like `pulumi refresh --clear-pending-creates`: before the refresh, every pending create is dropped from
+     * the state (operations/refresh.go filterMapPendingCreates). Refresh only.
+     */
+    clearPendingCreates?: boolean;
+    /**
+     * Like `pulumi refresh --skip-pending-creates`: the CLI then does not prompt about pending creates. It
+     * never prompts non-interactively, and pulumi-local never prompts, so it changes nothing but the refusal
+     * of both flags together ("cannot set both ..."). Refresh only.
+     */
+    skipPendingCreates?: boolean;
+    /**
+     * Like `pulumi refresh --import-pending-creates` (repeatable, one value each time, as the CLI's string
+     * array flag): [URN, ID, URN, ID, ...]. Each pending create of a URN given is rewritten to an
+     * "importing" operation carrying the ID (operations/refresh.go pendingCreatesToImports); the refresh's
+     * own write then drops it, as any operation that is not a create (snapshot.go Snap). Nothing imports the
+     * resource: it is not in the state afterwards. Refresh only.
+     */
+    importPendingCreates?: string[];
+    /**
+     * Like `pulumi preview --diff` / `pulumi up --diff`: the report shows each resource's property diff, old
+     * and new values (display/diff.go renderDiff), in place of the one-line rows.
+     */
+    diff?: boolean;
 }
 
 export type StepOp =
@@ -107,6 +174,17 @@ export interface StepRecord {
     diffs?: string[];
     replaces?: string[];
     error?: string;
+    /**
+     * The engine's diagnostics for this resource, as the CLI groups them under it in "Diagnostics:" (e.g.
+     * `error: <type> resource '<name>': property <p> value <v> has a problem: <reason>` for each check
+     * failure, step_generator.go issueCheckFailures). The step's `error` then holds the same messages, one a line.
+     */
+    diagnostics?: string[];
+    /** For the `--diff` view (display/object_diff.go): the old resource's id, its parent, and its old and new inputs, every secret's value removed (display.ts redactInputs). */
+    id?: string;
+    parent?: string;
+    oldInputs?: PropertyMap;
+    newInputs?: PropertyMap;
 }
 
 export interface RunResult {
@@ -131,7 +209,23 @@ export interface RunResult {
 /** The preview an `up` ran first: what it planned (the update's steps may differ, e.g. for a non-deterministic check). */
 export type PreviewResult = Omit<RunResult, "stdout" | "preview">;
 
+/** What a registration returns to the program; `unknown`: its outputs are unknown (a skipped create). */
+interface Registered { urn: string; id: string; object: PropertyMap; unknown?: boolean }
+
 const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Whether output is colourless, as cmdutil/diag.go GetGlobalColorization in "auto": NO_COLOR set, or not an
+ * interactive terminal (cmdutil/console.go InteractiveTerminal: TERM=dumb, or stdin or stdout not a terminal).
+ */
+function colorless(env?: NodeJS.ProcessEnv): boolean {
+    return "NO_COLOR" in process.env || (env !== undefined && "NO_COLOR" in env) ||
+        (process.env.TERM ?? "").toLowerCase() === "dumb" || !process.stdout.isTTY || !process.stdin.isTTY;
+}
+
+/** ANSI escape sequences (CSI and OSC), removed from forwarded output when colourless. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 const isDynamicType = (t: string) => t.startsWith("pulumi-nodejs:dynamic");
 
 function parseUrn(urn: string): { qualifiedType: string; name: string } {
@@ -139,13 +233,22 @@ function parseUrn(urn: string): { qualifiedType: string; name: string } {
     return { qualifiedType: parts[2] ?? "", name: parts.slice(3).join("::") };
 }
 
-/** A step failure: the message the user sees. */
-class StepFailure extends Error {}
+/**
+ * A step failure: the message the user sees. `bail`: the engine reported it as diagnostics and bailed (a
+ * check failure), so the program is told the monitor shut down and the bail itself is not printed.
+ */
+class StepFailure extends Error {
+    bail = false;
+}
 
 export class Deployment {
     readonly steps: StepRecord[] = [];
     readonly diagnostics: string[] = [];
     readonly errors: string[] = [];
+    /** Errors (as in `errors`) already shown as the engine's diagnostics: the CLI prints no bail. */
+    private readonly bails = new Set<string>();
+    /** `diff`: per URN, its parent, its old state and its checked inputs, for the steps' recorded inputs. */
+    private readonly diffContext = new Map<string, { parent?: string; old?: ResourceState; inputs?: PropertyMap }>();
     private readonly preview: boolean;
     private readonly project: Project;
     private readonly stack: string;
@@ -179,13 +282,37 @@ export class Deployment {
     private readonly aliasOf = new Map<string, string>();
     /** Old URN -> the new URN that claimed it as an alias (the step generator's `aliased`). */
     private readonly aliasedBy = new Map<string, string>();
+    /** `target` URNs (the engine's Targets), and those plus the dependents targeted so far (targetsActual). */
+    private readonly targets?: Set<string>;
+    private readonly targetsActual = new Set<string>();
+    /** Untargeted new resources that were not created (the step generator's skippedCreates). */
+    private readonly skippedCreates = new Set<string>();
+    /**
+     * This run's provider calls in flight, each as the pending operation recorded before it (snapshot.go
+     * markOperationPending). `until`: set once the call is over, while its result is not yet in the state
+     * (see endOperation).
+     */
+    private readonly operations: { op: PendingOperation; until?: () => boolean }[] = [];
+    /** The pending operations of the state this run started from (the base snapshot's PendingOperations). */
+    private basePending: PendingOperation[];
+    /** False when the command failed before the engine started (no snapshot manager, so no final write). */
+    private flushAtEnd = true;
 
     constructor(private readonly opts: RunOptions) {
         this.preview = opts.command === "preview";
         this.replaceTargets = new Set(opts.replace ?? []);
+        if (opts.target && opts.target.length > 0) {
+            this.targets = new Set(opts.target);
+            for (const u of opts.target) this.targetsActual.add(u);
+        }
         this.project = loadProject(opts.cwd);
         this.stack = opts.stack ?? "dev";
-        this.config = loadConfig(this.project, this.stack, opts.config, opts.secretConfig);
+        // Required keys and types are checked only where the program runs, as the CLI (refresh.go, destroy.go
+        // validate only with --run-program): here preview and up.
+        this.config = loadConfig(this.project, this.stack, opts.config, opts.secretConfig, {
+            env: { ...process.env, ...(opts.env ?? {}) },
+            validate: opts.command === "preview" || opts.command === "up",
+        });
         this.env = {
             ...process.env,
             ...(opts.env ?? {}),
@@ -194,23 +321,74 @@ export class Deployment {
             PULUMI_NODEJS_PROJECT: this.project.name,
             PULUMI_NODEJS_STACK: this.stack,
             PULUMI_NODEJS_ORGANIZATION: "organization",
+            // No colour unless stdout is a terminal, as the CLI decides for itself (cmdutil/diag.go
+            // GetGlobalColorization: NO_COLOR, or no interactive terminal, gives colors.Never): the program and
+            // the plugin are told so too (Node's own colouring, and chalk and the like, read these).
+            ...(colorless(opts.env) ? { FORCE_COLOR: "0", NO_COLOR: "1" } : {}),
         };
         this.old = readState(this.project.dir, this.stack) ?? emptyState(this.project.name, this.stack);
         this.base = [...this.old.resources];
         this.outputs = this.old.outputs ?? {};
-        this.lastWritten = this.serialize();
+        this.basePending = [...(this.old.pendingOperations ?? [])];
+        // The file as it is, its pending operations included: the first write (at the latest the flush at
+        // the end of the run) drops those snap() does not keep.
+        this.lastWritten = JSON.stringify(this.snapshot(this.basePending));
     }
 
     // ---------------------------------------------------------------- state
 
-    private snapshot(): StackState {
+    private snapshot(pending = this.pendingOperations()): StackState {
         return {
             version: 1,
             project: this.project.name,
             stack: this.stack,
             resources: [...this.touched, ...this.base],
             outputs: this.outputs,
+            ...(pending.length > 0 ? { pendingOperations: pending } : {}),
         };
+    }
+
+    /**
+     * The pending operations a write records, as snapshot.go Snap(): this run's operations not completed
+     * yet, then the base snapshot's "creating" ones, kept "because these must require user intervention to
+     * be cleared or resolved" (refresh --clear-pending-creates, or the CLI's interactive prompt). The base's
+     * other operations (updating, deleting, reading, importing) are gone from this run's first write on.
+     */
+    private pendingOperations(): PendingOperation[] {
+        for (let i = this.operations.length - 1; i >= 0; i--) {
+            const until = this.operations[i].until;
+            if (until && !until()) this.operations.splice(i, 1);
+        }
+        return [...this.operations.map((e) => e.op), ...this.basePending.filter((op) => op.type === "creating")];
+    }
+
+    /**
+     * snapshot.go BeginMutation (doCreate, doUpdate, doDelete: markOperationPending), called by the step
+     * executor before step.Apply (step_executor.go executeStep, OnResourceStepPre): the operation is recorded
+     * and the state written at once, synchronously, before the provider is called. So a run killed while the
+     * call is in flight leaves it in the state file. Never in preview (no snapshot manager).
+     */
+    private beginOperation(type: OperationType, resource: ResourceState): { op: PendingOperation; until?: () => boolean } {
+        const entry = { op: { resource, type } };
+        if (this.preview) return entry;
+        this.operations.push(entry);
+        this.save();
+        return entry;
+    }
+
+    /**
+     * The mutation's End (markOperationComplete), on success or failure (update.go OnResourceStepPost): the
+     * operation leaves the state in the write that records the step's result, one write as End's. Without
+     * `until` it is gone from the next write, which the caller makes at once. With `until`, the caller puts
+     * the result in the state only after an await (so another step's write may come first): the operation
+     * stays recorded as long as `until()` holds (the result not yet in the state), so that no write shows
+     * neither the operation nor its result.
+     */
+    private endOperation(entry: { op: PendingOperation; until?: () => boolean }, until?: () => boolean): void {
+        const i = this.operations.indexOf(entry);
+        if (i < 0) return;
+        if (until) entry.until = until;
+        else this.operations.splice(i, 1);
     }
 
     private serialize(): string {
@@ -227,8 +405,41 @@ export class Deployment {
     }
 
     private record(step: StepRecord): void {
+        if (this.opts.diff) this.addDiffInputs(step);
         this.steps.push(step);
         if (step.error) this.errors.push(`${step.urn}: ${step.error}`);
+    }
+
+    /**
+     * continueOnError: the program was told a check failure (the real engine would have bailed and shut the
+     * monitor down, see monitorService's reply), and logs it back as an uncaught error with the SDK's stack
+     * ("Error: failed to register new resource <name> [<type>]: 2 UNKNOWN: <message>\n    at ..."). The
+     * engine's diagnostic already said it: that echo is dropped, so the failure shows once.
+     */
+    private isEchoedBail(sev: string, message: string): boolean {
+        if (sev !== "error" || this.bails.size === 0) return false;
+        const m = /^Error: failed to register new resource \S+ \[[^\]]+\]: \d+ \w+: ([\s\S]*)$/.exec(message);
+        if (!m) return false;
+        return [...this.bails].some((b) => m[1].startsWith(b.slice(b.indexOf(": ") + 2)));
+    }
+
+    /**
+     * `diff`: what the CLI's diff view shows of a step (display/object_diff.go getResourcePropertiesDetails):
+     * a create's new inputs, an update's or a replace's old and new inputs (the new ones as checked: the
+     * engine's new.Inputs), a delete's old inputs, secrets' values removed (display.ts redactInputs).
+     */
+    private addDiffInputs(step: StepRecord): void {
+        const ctx = this.diffContext.get(step.urn);
+        const oldState = ctx?.old ?? this.old.resources.find((r) => r.urn === step.urn);
+        const parent = ctx?.parent ?? oldState?.parent;
+        if (parent) step.parent = parent;
+        let olds: PropertyMap | undefined;
+        let news: PropertyMap | undefined;
+        if (step.op === "create" || step.op === "create-replacement") news = ctx?.inputs;
+        else if (step.op === "update" || step.op === "replace") { olds = oldState?.inputs; news = ctx?.inputs; }
+        else if (step.op === "delete" || step.op === "delete-replaced") olds = oldState?.inputs;
+        if (oldState?.id && step.op !== "create") step.id = oldState.id;
+        Object.assign(step, redactInputs(olds, news));
     }
 
     // ---------------------------------------------------------------- plugin
@@ -376,12 +587,44 @@ export class Deployment {
         return { old, alias, error: errors.length ? errors.join("\n") : undefined };
     }
 
-    async registerResource(req: any): Promise<{ urn: string; id: string; object: PropertyMap }> {
+    /**
+     * Whether a registration takes part in this operation (step_generator.go isIncludedInOperation,
+     * isTargetedForUpdate): every resource when no `target` is given; else a target, or with
+     * `targetDependents` a resource whose parent or a dependency was targeted (targetsActual grows in
+     * registration order, as the step generator's).
+     */
+    private isTargeted(urn: string, dependencies: string[], parent: string): boolean {
+        if (!this.targets) return true;
+        const targeted = this.targets.has(urn) ||
+            (!!this.opts.targetDependents && [...dependencies, parent].some((d) => d && this.targetsActual.has(d)));
+        if (targeted) this.targetsActual.add(urn);
+        return targeted;
+    }
+
+    /**
+     * step_generator.go GenerateSteps, after the steps are made: a targeted step that depends on (or is a
+     * child of) a skipped create fails with diag 2013 (sdk/go/common/diag/errors.go, its "was was" included).
+     * An update bails there ("untargeted create"); a preview reports it and goes on, so a user hears of
+     * every such resource at once, and the preview fails.
+     */
+    private checkSkippedDependencies(urn: string, type: string, name: string, op: StepOp, dependencies: string[], parent: string): void {
+        for (const d of [...dependencies, parent]) {
+            if (!d || !this.skippedCreates.has(d)) continue;
+            const message = `Resource '${urn}' depends on '${d}' which was was not specified in --target list.`;
+            if (!this.preview) throw this.fail(urn, type, name, op, message);
+            this.errors.push(message);
+            // Reported once per skipped create, as the step generator deletes it from skippedCreates.
+            this.skippedCreates.delete(d);
+        }
+    }
+
+    async registerResource(req: any): Promise<Registered> {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
         const custom: boolean = req.getCustom();
         const urn = this.urnOf(type, name, parent);
+        if (this.opts.diff) this.diffContext.set(urn, { parent: parent || undefined });
         if (this.stepsOver.has(urn)) {
             // As the engine: two resources with one URN cannot both be managed.
             const failure = this.fail(urn, type, name, "create", `Duplicate resource URN '${urn}'; try giving it a unique name`);
@@ -458,6 +701,19 @@ export class Deployment {
             this.failed.add(urn);
             throw this.fail(urn, type, name, "create", error);
         }
+        if (type !== STACK_TYPE && !this.isTargeted(urn, dependencies, parent)) {
+            // The root stack is always targeted (isImplicitlyTargetedResource); another untargeted component
+            // keeps its old state or, new, is not created (step_generator.go generateSteps, Case 3 / Case 4).
+            if (old) {
+                this.touched.push(old);
+                this.record({ urn, type, name, op: "same" });
+                this.save();
+            } else {
+                this.skippedCreates.add(urn);
+            }
+            return Promise.resolve({ urn, id: "", object: {}, unknown: !old });
+        }
+        this.checkSkippedDependencies(urn, type, name, "create", dependencies, parent);
         const state: ResourceState = {
             urn, type, name, custom: false, parent: parent || undefined, inputs: props,
             outputs: old?.outputs ?? {}, dependencies,
@@ -473,10 +729,22 @@ export class Deployment {
 
     private async stepDynamic(
         urn: string, type: string, name: string, parent: string, dependencies: string[], news: PropertyMap, req: any,
-    ): Promise<{ urn: string; id: string; object: PropertyMap }> {
+    ): Promise<Registered> {
         const { old, alias, error: aliasError } = this.takeOldOrAliased(urn, this.aliasUrns(req, type, name, parent));
         // Until this step completes, the old state stays in the snapshot where it was.
         if (old) this.touched.push(old);
+        if (!aliasError && !this.isTargeted(urn, dependencies, parent)) {
+            // step_generator.go generateSteps with --target: an untargeted resource's Check is stubbed to return
+            // its old inputs (no RPC) and it takes an UntargetedSameStep (its old state, as it was; no Diff); a
+            // new one takes a SkippedCreateStep (not created, not saved; the program sees it unknown).
+            if (!old) {
+                this.skippedCreates.add(urn);
+                return { urn, id: "", object: {}, unknown: true };
+            }
+            this.record({ urn, type, name, op: "same" });
+            this.save();
+            return { urn, id: old.id ?? "", object: old.outputs };
+        }
         const replaceTouched = (s: ResourceState | undefined) => {
             const i = old ? this.touched.indexOf(old) : -1;
             if (i >= 0) {
@@ -507,11 +775,13 @@ export class Deployment {
         const checkNews = old && !targetedReplace ? applyIgnoreChanges(news, old.inputs, ignoreChanges) : news;
         const checked = await plugin.check(urn, old && !targetedReplace ? unwrapSecrets(old.inputs) : {}, unwrapSecrets(checkNews))
             .catch((e: ProviderError) => { throw this.fail(urn, type, name, op, `check failed: ${e.message}`); });
-        if (checked.failures.length > 0) throw this.checkFailure(urn, type, name, op, checked.failures);
+        if (checked.failures.length > 0) throw this.checkFailure(urn, type, name, op, checked.failures, news);
         // A duplicate URN or alias makes the registration invalid: the engine fails it once checked.
         if (aliasError) throw this.fail(urn, type, name, op, aliasError);
+        this.checkSkippedDependencies(urn, type, name, op, dependencies, parent);
         let secretInputs = secretKeys(checkNews);
         let inputs = markSecret(checked.inputs, secretInputs);
+        if (this.opts.diff) this.diffContext.set(urn, { parent: parent || undefined, old, inputs });
 
         const newState = (id: string, outputs: PropertyMap, extra: Partial<ResourceState> = {}): ResourceState => ({
             urn, type, name, custom: true, id, parent: parent || undefined, inputs,
@@ -570,22 +840,28 @@ export class Deployment {
                 this.record({ urn, type, name, op: "update", diffs });
                 return { urn, id: old.id ?? "", object: inputs };
             }
+            // Pending as "updating", with the step's new state: the checked inputs, no id (UpdateStep.Apply
+            // copies the old id in only after BeginMutation), no outputs (snapshot.go doUpdate).
+            const pending = this.beginOperation("updating", { ...newState("", {}), id: undefined });
             try {
                 const outs = await plugin.update(urn, old.id ?? "", unwrapSecrets(old.outputs), unwrapSecrets(old.inputs),
                     unwrapSecrets(inputs), ignoreChanges);
+                this.endOperation(pending);
                 const s = newState(old.id ?? "", outs);
                 replaceTouched(s);
                 this.record({ urn, type, name, op: "update", diffs });
                 this.save();
                 return { urn, id: s.id!, object: s.outputs };
             } catch (e: any) {
+                this.endOperation(pending);
                 const partial = (e as ProviderError).initFailure;
                 if (partial) {
                     // Recorded as the provider reported them, as the engine does (a dynamic provider must
                     // include __provider there for later calls on the resource to work).
                     replaceTouched(newState(old.id ?? "", partial.properties, { initErrors: partial.reasons }));
-                    this.save();
                 }
+                // updateSnapshotMutation.End(step, false) writes too: the operation is cleared after a failure.
+                this.save();
                 throw this.fail(urn, type, name, "update", `updating failed: ${e.message}`, { diffs });
             }
         }
@@ -602,9 +878,10 @@ export class Deployment {
             // replace was checked with no olds already.
             const rechecked = await plugin.check(urn, {}, unwrapSecrets(news))
                 .catch((e: ProviderError) => { throw this.fail(urn, type, name, "replace", `check failed: ${e.message}`, { diffs, replaces }); });
-            if (rechecked.failures.length > 0) throw this.checkFailure(urn, type, name, "replace", rechecked.failures, { diffs, replaces });
+            if (rechecked.failures.length > 0) throw this.checkFailure(urn, type, name, "replace", rechecked.failures, inputs, { diffs, replaces });
             secretInputs = secretKeys(news);
             inputs = markSecret(rechecked.inputs, secretInputs);
+            if (this.opts.diff) this.diffContext.set(urn, { parent: parent || undefined, old, inputs });
         }
         // The resource option wins over the provider's answer, in both directions (continueStepsFromDiff).
         const deleteBeforeReplace = dbrOption ?? decision.deleteBeforeReplace;
@@ -635,10 +912,18 @@ export class Deployment {
     }
 
     private checkFailure(
-        urn: string, type: string, name: string, op: StepOp, failures: { property: string; reason: string }[], extra: Partial<StepRecord> = {},
+        urn: string, type: string, name: string, op: StepOp, failures: { property: string; reason: string }[],
+        inputs: PropertyMap, extra: Partial<StepRecord> = {},
     ): StepFailure {
-        const reasons = failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason));
-        return this.fail(urn, type, name, op, `check failed: ${reasons.join("; ")}`, extra);
+        // step_generator.go issueCheckFailures: one error diagnostic per failure, on the resource, its value
+        // looked up in `inputs` (the engine's new.Inputs: the program's inputs for the first Check, the first
+        // Check's result for a replacement's re-Check). The bail that follows (BailErrorf "resource %s is
+        // invalid") is not printed (cmdutil/exit.go DisplayErrorMessage skips a bail).
+        const messages = failures.map((f) => checkFailureMessage(type, name, f, inputs));
+        const failure = this.fail(urn, type, name, op, messages.join("\n"), { ...extra, diagnostics: messages.map((m) => `error: ${m}`) });
+        failure.bail = true;
+        this.bails.add(`${urn}: ${failure.message}`);
+        return failure;
     }
 
     private fail(urn: string, type: string, name: string, op: StepOp, message: string, extra: Partial<StepRecord> = {}) {
@@ -656,20 +941,28 @@ export class Deployment {
         newState: (id: string, outputs: PropertyMap, extra?: Partial<ResourceState>) => ResourceState,
         op: StepOp, place: (s: ResourceState, partial: boolean) => void = (s, partial) => { if (partial) this.touched.push(s); },
     ): Promise<ResourceState> {
+        // A create (or create-replacement) is pending as "creating", with the step's new state: the checked
+        // inputs, no id, no outputs (snapshot.go doCreate; step_generator.go makes `new` with ID "" and nil
+        // Outputs).
+        const pending = this.beginOperation("creating", { ...newState("", {}), id: undefined });
         try {
             const created = await plugin.create(urn, unwrapSecrets(inputs));
             const s = newState(created.id, created.outputs);
+            // The caller may place it after an await: recorded as "creating" until it is in the state.
+            this.endOperation(pending, () => !this.touched.includes(s));
             place(s, false);
             this.record({ urn, type, name, op });
             return s;
         } catch (e: any) {
+            this.endOperation(pending);
             const partial = (e as ProviderError).initFailure;
             if (partial && partial.id) {
                 // Recorded as the provider reported them, as the engine does (a dynamic provider must include
                 // __provider there for later calls on the resource to work).
                 place(newState(partial.id, partial.properties, { initErrors: partial.reasons }), true);
-                this.save();
             }
+            // createSnapshotMutation.End(step, false) writes too: the operation is cleared after a failure.
+            this.save();
             throw this.fail(urn, type, name, op, `creating failed: ${e.message}` +
                 (partial?.id ? ` (the resource ${partial.id} was created and is kept in state)` : ""));
         }
@@ -678,9 +971,16 @@ export class Deployment {
     private async deleteResource(plugin: DynamicProviderPlugin | undefined, r: ResourceState, op: StepOp): Promise<void> {
         if (r.custom && !r.retainOnDelete && isDynamicType(r.type)) {
             const p = plugin ?? (await this.getPlugin());
+            // Pending as "deleting", with the old state (snapshot.go doDelete; delete-replaced too). The callers
+            // drop `r` from the state after an await: recorded as "deleting" until they have.
+            const pending = this.beginOperation("deleting", r);
             try {
                 await p.delete(r.urn, r.id ?? "", unwrapSecrets(r.outputs), unwrapSecrets(r.inputs));
+                this.endOperation(pending, () => this.touched.includes(r) || this.base.includes(r));
             } catch (e: any) {
+                // deleteSnapshotMutation.End(step, false) writes too: the operation is cleared, `r` stays.
+                this.endOperation(pending);
+                this.save();
                 throw this.fail(r.urn, r.type, r.name, op, `deleting failed: ${e.message}`);
             }
         }
@@ -719,10 +1019,62 @@ export class Deployment {
         if (failure) throw failure.reason;
     }
 
+    /**
+     * With `target`: the resources a delete may touch, as step_generator.go
+     * determineAllowedResourcesToDeleteFromTargets / getTargetDependents: the targets in the old state and,
+     * transitively, every resource that depends on one or is its child. Undefined: no constraint.
+     */
+    private allowedToDelete(): Set<string> | undefined {
+        if (!this.targets) return undefined;
+        const all = [...this.old.resources];
+        const allowed = new Set<string>();
+        const frontier = all.filter((r) => this.targets!.has(r.urn)).map((r) => r.urn);
+        while (frontier.length > 0) {
+            const u = frontier.shift()!;
+            if (allowed.has(u)) continue;
+            allowed.add(u);
+            for (const r of all) if (r.parent === u || (r.dependencies ?? []).includes(u)) frontier.push(r.urn);
+        }
+        return allowed;
+    }
+
+    /**
+     * With `target`, the deletes kept to what it allows; one not itself a target fails the operation with
+     * diag 2014 unless `targetDependents` (step_generator.go GenerateDeletes). A preview reports each and
+     * goes on; an update bails before deleting anything ("delete untargeted resource"). The resources left
+     * out stay in the state as they were (UntargetedSameStep).
+     */
+    private targetedDeletes(doomed: ResourceState[]): ResourceState[] {
+        const allowed = this.allowedToDelete();
+        if (!allowed) return doomed;
+        const kept = doomed.filter((r) => allowed.has(r.urn));
+        const untargeted = this.opts.targetDependents ? [] : kept.filter((r) => !this.targets!.has(r.urn));
+        for (const r of untargeted) {
+            this.errors.push(`Resource '${r.urn}' will be destroyed but was not specified in --target list.\n` +
+                "Either include resource in --target list or pass --target-dependents to proceed.");
+        }
+        if (untargeted.length > 0 && !this.preview) throw new StepFailure("delete untargeted resource");
+        return kept;
+    }
+
+    /**
+     * After the program, before the deletes (deployment_executor.go Execute, checkTargets of opts.Targets):
+     * a target neither in the old state nor registered is an error. The deletes still run; the error fails
+     * the command after them.
+     */
+    private unknownTargets(): string[] {
+        if (!this.targets) return [];
+        const registered = new Set([...this.stepsOver.keys()]);
+        const unknown = [...this.targets].filter((u) => !registered.has(u) && !this.old.resources.some((r) => r.urn === u));
+        return unknown.map((u) => u.includes("$")
+            ? `Target '${u}' could not be found in the stack.`
+            : `Target '${u}' could not be found in the stack. Did you forget to escape $ in your shell?`);
+    }
+
     /** Deletes what the program no longer declares and replaced copies, dependants first. */
     private async deleteLeftovers(): Promise<void> {
         const all = [...this.touched, ...this.base];
-        const doomed = all.filter((r) => r.delete || this.base.includes(r)).reverse();
+        const doomed = this.targetedDeletes(all.filter((r) => r.delete || this.base.includes(r)).reverse());
         for (const r of doomed) {
             if (r.protect && !r.delete) {
                 throw this.fail(r.urn, r.type, r.name, "delete",
@@ -748,12 +1100,21 @@ export class Deployment {
         const started = Date.now();
         try {
             if (this.opts.command === "preview" || this.opts.command === "up") await this.update();
-            else if (this.opts.command === "refresh") await this.refresh();
-            else await this.destroy();
+            else if (this.opts.command === "refresh") {
+                this.resolvePendingCreates();
+                await this.refresh();
+            } else await this.destroy();
         } catch (e: any) {
             if (!(e instanceof StepFailure)) this.errors.push(e?.message ?? String(e));
             else if (!this.errors.some((m) => m.endsWith(e.message))) this.errors.push(e.message);
         } finally {
+            // snapshot.go defaultServiceLoop: closing the snapshot manager flushes the snapshot when no write
+            // happened yet, so even a run with no change drops the base's non-create pending operations.
+            try {
+                if (this.flushAtEnd) this.save();
+            } catch (e: any) {
+                this.errors.push(`failed to save snapshot: ${e?.message ?? e}`);
+            }
             if (this.plugin) {
                 const p = await this.plugin.catch(() => undefined);
                 if (p) {
@@ -778,21 +1139,125 @@ export class Deployment {
             if (key === "create-replacement" || key === "delete-replaced" || key === "read") continue;
             summary[key] = (summary[key] ?? 0) + 1;
         }
+        if (colorless(this.opts.env)) {
+            // What the program and the plugin printed, escapes a library wrote regardless of NO_COLOR included.
+            // (The CLI's colors.Never strips only its own colour tags: raw escapes in a program's output would
+            // pass through there.)
+            for (let i = 0; i < this.diagnostics.length; i++) this.diagnostics[i] = this.diagnostics[i].replace(ANSI, "");
+            for (let i = 0; i < this.errors.length; i++) this.errors[i] = this.errors[i].replace(ANSI, "");
+        }
         const ok = this.errors.length === 0;
         const outputs = redactOutputs(this.outputs);
         const partial = {
             ok, exitCode: ok ? 0 : 1, steps: this.steps, summary, outputs,
             error: ok ? undefined : this.errors.join("\n"), diagnostics: this.diagnostics,
         };
-        const stdout = renderReport({ ...partial, command: this.opts.command, stack: this.stack, elapsedMs, rawOutputs: this.outputs });
+        // The bail after check failures is not printed (cmdutil/exit.go DisplayErrorMessage, result.IsBail):
+        // its diagnostics were.
+        const shown = this.errors.filter((e) => !this.bails.has(e));
+        const stdout = renderReport({
+            ...partial, command: this.opts.command, stack: this.stack, elapsedMs, rawOutputs: this.outputs,
+            shownError: shown.length ? shown.join("\n") : undefined, diff: this.opts.diff,
+        });
         return { ...partial, stdout };
     }
 
+    /**
+     * deployment_executor.go printPendingOperationsWarning, called from Execute when the run is not a
+     * preview (DryRun), not `--refresh` and has no refreshBeforeUpdate resources: one warning listing every
+     * pending operation of the state it started from, then the deployment proceeds as if they were not
+     * there. A pending create's resource is not in the state, so it is created again; an updating or
+     * deleting one is in the state with its old state and goes through its usual step.
+     */
+    private warnPendingOperations(): void {
+        if (this.preview || this.basePending.length === 0) return;
+        const list = this.basePending.map((op) => `  * ${op.resource.urn}, interrupted while ${op.type}\n`).join("");
+        const resolutionMessage = "" +
+            "These resources are in an unknown state because the Pulumi CLI was interrupted while " +
+            "waiting for changes to these resources to complete. You should confirm whether or not the " +
+            "operations listed completed successfully by checking the state of the appropriate provider. " +
+            "For example, if you are using AWS, you can confirm using the AWS Console.\n" +
+            "\n" +
+            "Once you have confirmed the status of the interrupted operations, you can repair your stack " +
+            "using `pulumi refresh` which will refresh the state from the provider you are using and " +
+            "clear the pending operations if there are any.\n" +
+            "\n" +
+            "Note that `pulumi refresh` will need to be run interactively to clear pending CREATE operations.";
+        const warning = "Attempting to deploy or update resources " +
+            `with ${this.basePending.length} pending operations from previous deployment.\n` +
+            list + resolutionMessage;
+        this.diagnostics.push(`warning: ${warning}`);
+    }
+
+    /**
+     * `pulumi refresh`'s handling of pending creates before the refresh runs (operations/refresh.go
+     * NewRefreshCmd): both --skip-pending-creates and --clear-pending-creates is an error; then
+     * --import-pending-creates rewrites each named pending create to "importing" with the given ID
+     * (pendingCreatesToImports), warning about URNs that matched none; the interactive prompt
+     * (interactiveFixPendingCreate) is skipped, as the CLI skips it non-interactively; then
+     * --clear-pending-creates drops the remaining pending creates. Each edit is written to the state at
+     * once (filterMapPendingCreates: state.TotalStateEdit). With none of the flags, nothing is said and the
+     * pending creates stay, through the refresh and every later write, until a refresh clears them.
+     * The refresh then drops every other pending operation (importing ones included) at its write (Snap).
+     */
+    private resolvePendingCreates(): void {
+        if (this.opts.skipPendingCreates && this.opts.clearPendingCreates) {
+            this.flushAtEnd = false; // the command fails before the engine (and its snapshot manager) starts
+            throw new Error("cannot set both --skip-pending-creates and --clear-pending-creates");
+        }
+        const hadState = readState(this.project.dir, this.stack) !== undefined;
+        // TotalStateEdit: no snapshot, nothing to edit (and nothing written).
+        const edit = (f: (op: PendingOperation) => PendingOperation | undefined) => {
+            if (!hadState) return;
+            const pending: PendingOperation[] = [];
+            for (const op of this.basePending) {
+                if (op.type !== "creating") pending.push(op);
+                else {
+                    const kept = f(op);
+                    if (kept) pending.push(kept);
+                }
+            }
+            this.basePending = pending;
+            writeStateAtomic(this.project.dir, this.snapshot(this.basePending));
+            this.lastWritten = JSON.stringify(this.snapshot(this.basePending));
+        };
+        const imports = this.opts.importPendingCreates ?? [];
+        if (imports.length > 0) {
+            if (imports.length % 2 !== 0) {
+                this.flushAtEnd = false;
+                throw new Error("each URN must be followed by an ID: found an odd number of entries");
+            }
+            const altered = new Map<string, string>();
+            for (let i = 0; i < imports.length; i += 2) altered.set(imports[i], imports[i + 1]);
+            edit((op) => {
+                const id = altered.get(op.resource.urn);
+                if (id === undefined) return op;
+                altered.delete(op.resource.urn);
+                return { resource: { ...op.resource, id }, type: "importing" };
+            });
+            // As pendingCreatesToImports builds it: `make([]string, len(alteredOps))` then one append per
+            // unused URN, so the list starts with as many empty strings. With one unused URN the list has two
+            // entries, and the CLI prints the many-URN warning, an empty `- ""` first.
+            const unused = [...[...altered.keys()].map(() => ""), ...altered.keys()];
+            if (unused.length > 1) {
+                this.diagnostics.push(`warning: the following urns did not correspond to a pending create\n- "${unused.join("\"\n- \"")}"`);
+            } else if (unused.length > 0) {
+                this.diagnostics.push(`warning: "${unused[0]}" did not correspond to a pending create`);
+            }
+        }
+        if (this.opts.clearPendingCreates && this.basePending.some((op) => op.type === "creating")) edit(() => undefined);
+    }
+
     private async update(): Promise<void> {
+        // `up --refresh`: the state is read before anything else (deployment_executor.go Execute), in a
+        // preview too; a failed read fails the command before the program runs.
+        if (this.opts.refresh) await this.refresh();
+        else this.warnPendingOperations();
         this.checkTargets();
         // Replaced copies left from an interrupted update are deleted first.
         if (!this.preview) {
-            for (const r of [...this.base].reverse().filter((x) => x.delete)) {
+            const allowed = this.allowedToDelete();
+            for (const r of [...this.base].reverse().filter((x) => x.delete && (!allowed || allowed.has(x.urn)))) {
                 await this.deleteResource(undefined, r, "delete-replaced");
                 this.base = this.base.filter((x) => x !== r);
                 this.save();
@@ -800,7 +1265,13 @@ export class Deployment {
         }
         const programOk = await this.runProgram();
         if (!programOk || this.errors.length > 0) return;
-        await this.deleteLeftovers();
+        const unknownTargets = this.unknownTargets();
+        this.errors.push(...unknownTargets);
+        try {
+            await this.deleteLeftovers();
+        } finally {
+            if (unknownTargets.length > 0) this.errors.push("one or more targets could not be found in the stack");
+        }
     }
 
     /**
@@ -821,7 +1292,15 @@ export class Deployment {
 
     /** Reads every resource, concurrently (under `parallel`) as the engine does; drops those gone. */
     private async refresh(): Promise<void> {
-        const list = this.base.filter((r) => r.custom && isDynamicType(r.type));
+        // deployment_executor.go refresh: with targets, each must be in the state, and only they are read.
+        if (this.targets && this.old.resources.length > 0) {
+            const unknown = this.unknownTargets();
+            if (unknown.length > 0) {
+                this.errors.push(...unknown);
+                throw new StepFailure("one or more targets could not be found in the stack");
+            }
+        }
+        const list = this.base.filter((r) => r.custom && isDynamicType(r.type) && (!this.targets || this.targets.has(r.urn)));
         const results = await Promise.allSettled(list.map((r) => this.inSlot(() => this.refreshOne(r))));
         const failure = results.find((x): x is PromiseRejectedResult => x.status === "rejected");
         if (failure) throw failure.reason;
@@ -831,6 +1310,9 @@ export class Deployment {
         const plugin = await this.getPlugin();
         let read;
         try {
+            // No pending operation: a refresh's Read is a RefreshStep (OpRefresh), whose mutation records none
+            // (snapshot.go BeginMutation: refreshSnapshotMutation). "reading" is a ReadStep's (`.get()`), which
+            // pulumi-local does not run.
             read = await plugin.read(r.urn, r.id ?? "", unwrapSecrets(r.outputs), unwrapSecrets(r.inputs));
         } catch (e: any) {
             throw this.fail(r.urn, r.type, r.name, "refresh", `refreshing failed: ${e.message}`);
@@ -851,7 +1333,11 @@ export class Deployment {
     }
 
     private async destroy(): Promise<void> {
-        const doomed = [...this.base].reverse();
+        this.warnPendingOperations();
+        const unknownTargets = this.unknownTargets();
+        this.errors.push(...unknownTargets);
+        const doomed = this.targetedDeletes([...this.base].reverse());
+        if (unknownTargets.length > 0) this.errors.push("one or more targets could not be found in the stack");
         for (const r of doomed) {
             if (r.protect) {
                 throw this.fail(r.urn, r.type, r.name, "delete",
@@ -938,7 +1424,14 @@ export class Deployment {
         const self = this;
         const reply = (callback: any) => (p: Promise<any>) =>
             p.then((v) => callback(null, v), (e: any) =>
-                callback({ code: grpc.status.UNKNOWN, details: e?.message ?? String(e) }));
+                // After a bail the engine shuts the monitor down, and a registration waiting on its step gets
+                // Unavailable (source_eval.go RegisterResource, "resource monitor shut down while waiting on
+                // step's done channel"): the SDK then stops quietly ("Resource monitor is terminating"), so the
+                // failure is printed once, as the engine's diagnostic. (Under continueOnError the program goes
+                // on, so it is told the failure: Unavailable would end its RPCs.)
+                e instanceof StepFailure && e.bail && !self.opts.continueOnError
+                    ? callback({ code: grpc.status.UNAVAILABLE, details: "resource monitor shut down while waiting on step's done channel" })
+                    : callback({ code: grpc.status.UNKNOWN, details: e?.message ?? String(e) }));
         return {
             supportsFeature(call: any, callback: any) {
                 const resp = new resproto.SupportsFeatureResponse();
@@ -954,6 +1447,7 @@ export class Deployment {
                     resp.setUrn(r.urn);
                     resp.setId(r.id);
                     resp.setObject(structproto.Struct.fromJavaScript(r.object));
+                    if (r.unknown) resp.setUnknown(true);
                     return resp;
                 }));
             },
@@ -983,7 +1477,7 @@ export class Deployment {
         return {
             log(call: any, callback: any) {
                 const sev = names[call.request.getSeverity()] ?? "info";
-                if (sev !== "debug") {
+                if (sev !== "debug" && !self.isEchoedBail(sev, call.request.getMessage())) {
                     const urn = call.request.getUrn();
                     self.diagnostics.push(`${sev}: ${urn ? `${parseUrn(urn).name}: ` : ""}${call.request.getMessage()}`);
                 }

@@ -27,12 +27,28 @@ export interface ResourceState {
     aliases?: string[];
 }
 
+/** The kinds of pending operation (pkg/resource/operation.go OperationType). */
+export type OperationType = "creating" | "updating" | "deleting" | "reading" | "importing";
+
+/**
+ * An operation the engine started on a resource and did not see finish, as the checkpoint's
+ * `pending_operations` holds it (pkg/resource/operation.go Operation): the resource as the step had it
+ * when the operation began (for a create or an update: the new inputs, no id, no outputs; for a delete:
+ * the old state) and what was being done to it.
+ */
+export interface PendingOperation {
+    resource: ResourceState;
+    type: OperationType;
+}
+
 export interface StackState {
     version: 1;
     project: string;
     stack: string;
     resources: ResourceState[];
     outputs: PropertyMap;
+    /** Absent when there are none, as the checkpoint omits an empty `pending_operations`. */
+    pendingOperations?: PendingOperation[];
     updatedAt?: string;
 }
 
@@ -98,4 +114,9 @@ export function writeStateAtomic(cwd: string, state: StackState): void {
         fs.closeSync(fd);
     }
     fs.renameSync(temp, file);
+}
+
+/** A state file's text with its `updatedAt` line (the time of the write) removed: what a write changed. */
+export function withoutWriteTime(text: string): string {
+    return text.replace(/^\s*"updatedAt": "[^"]*",?\n/m, "");
 }

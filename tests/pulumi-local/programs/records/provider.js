@@ -47,6 +47,13 @@ const recordsProvider = {
         const load = () => (fs.existsSync(path.join(dir, "records.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "records.json"), "utf8")) : {});
         const log = (line) => fs.appendFileSync(path.join(dir, "calls.log"), line + "\n");
         log(`create ${inputs.key}`);
+        // A gate (tests of pending operations): with `gate` set, the call writes `create-<key>.waiting` and waits
+        // (bounded) until the file `gate` names appears in $RECORDS_DIR.
+        for (let i = 0; inputs.gate && !fs.existsSync(path.join(dir, inputs.gate)); i++) {
+            if (i === 0) fs.writeFileSync(path.join(dir, `create-${inputs.key}.waiting`), "");
+            if (i > 3000) throw new Error(`gate ${inputs.gate} never opened`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         if (inputs.hang) {
             fs.writeFileSync(path.join(dir, "hanging"), inputs.key);
             await new Promise(() => setInterval(() => undefined, 1000));
@@ -81,6 +88,13 @@ const recordsProvider = {
         const path = require("path");
         const dir = process.env.RECORDS_DIR;
         fs.appendFileSync(path.join(dir, "calls.log"), `read ${props.key}\n`);
+        // A gate (tests of pending operations): with `gate` set, the call writes `read-<key>.waiting` and waits
+        // (bounded) until the file `gate` names appears in $RECORDS_DIR.
+        for (let i = 0; props.gate && !fs.existsSync(path.join(dir, props.gate)); i++) {
+            if (i === 0) fs.writeFileSync(path.join(dir, `read-${props.key}.waiting`), "");
+            if (i > 3000) throw new Error(`gate ${props.gate} never opened`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         const file = path.join(dir, "records.json");
         const records = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
         const rec = records[props.key];
@@ -94,6 +108,13 @@ const recordsProvider = {
         const path = require("path");
         const dir = process.env.RECORDS_DIR;
         fs.appendFileSync(path.join(dir, "calls.log"), `update ${news.key}\n`);
+        // A gate (tests of pending operations): with `gate` set, the call writes `update-<key>.waiting` and waits
+        // (bounded) until the file `gate` names appears in $RECORDS_DIR.
+        for (let i = 0; news.gate && !fs.existsSync(path.join(dir, news.gate)); i++) {
+            if (i === 0) fs.writeFileSync(path.join(dir, `update-${news.key}.waiting`), "");
+            if (i > 3000) throw new Error(`gate ${news.gate} never opened`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         if (news.failUpdate) throw new Error(`update of ${news.key} refused on demand`);
         const file = path.join(dir, "records.json");
         const records = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -108,6 +129,13 @@ const recordsProvider = {
         const path = require("path");
         const dir = process.env.RECORDS_DIR;
         fs.appendFileSync(path.join(dir, "calls.log"), `delete ${props.key}\n`);
+        // A gate (tests of pending operations): with `gate` set, the call writes `delete-<key>.waiting` and waits
+        // (bounded) until the file `gate` names appears in $RECORDS_DIR.
+        for (let i = 0; props.gate && !fs.existsSync(path.join(dir, props.gate)); i++) {
+            if (i === 0) fs.writeFileSync(path.join(dir, `delete-${props.key}.waiting`), "");
+            if (i > 3000) throw new Error(`gate ${props.gate} never opened`);
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
         if (props.failDelete) throw new Error(`delete of ${props.key} refused on demand`);
         const file = path.join(dir, "records.json");
         const records = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
