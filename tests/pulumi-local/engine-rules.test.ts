@@ -56,7 +56,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("a failed preview ends the up: no update runs, nothing is written, the state outputs are the old ones", async () => {
-            ok(await p.run("up", [{ name: "a", value: "hello" }]));
+            ok(await p.run("up", [{ name: "a", value: "hello" }], { skipPreview: true }));
             p.takeRuns();
             p.takeCalls();
             const before = p.stateText();
@@ -76,7 +76,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
     describe("replacements (step_generator.go continueStepsFromDiff)", () => {
         it("a replacement checks the program's inputs again with no olds, and creates from what that Check returns", async () => {
             // stickyValue: check keeps the value of the olds it is given, so only a Check without olds takes v2.
-            ok(await p.run("up", [{ name: "a", props: { stickyValue: true } }]));
+            ok(await p.run("up", [{ name: "a", props: { stickyValue: true } }], { skipPreview: true }));
             p.takeCalls();
             p.takeRpcs();
             const r = await p.run("up", [{ name: "a", key: "a2", value: "v2", props: { stickyValue: true } }]);
@@ -91,7 +91,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("the deleteBeforeReplace option wins over the provider's answer: false keeps create-before-delete", async () => {
-            ok(await p.run("up", [{ name: "b", props: { providerDeleteFirst: true } }]));
+            ok(await p.run("up", [{ name: "b", props: { providerDeleteFirst: true } }], { skipPreview: true }));
             p.takeCalls();
             const r = await p.run("up", [{ name: "b", key: "b2", props: { providerDeleteFirst: true }, opts: { deleteBeforeReplace: false } }]);
             ok(r);
@@ -100,7 +100,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("a create-before-delete replacement whose create fails leaves the old resource in state, not marked for deletion", async () => {
-            ok(await p.run("up", [{ name: "a" }]));
+            ok(await p.run("up", [{ name: "a" }], { skipPreview: true }));
             const before = p.stateText();
             p.takeCalls();
             const r = await p.run("up", [{ name: "a", key: "a2", props: { failCreate: true } }]);
@@ -109,7 +109,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
             assert.deepStrictEqual(p.takeCalls(), ["create a2"]);
             assert.strictEqual(p.stateText(), before);
             // So the next up does not delete it.
-            ok(await p.run("up", [{ name: "a" }]));
+            ok(await p.run("up", [{ name: "a" }], { skipPreview: true }));
             assert.deepStrictEqual(p.takeCalls(), []);
         });
     });
@@ -136,7 +136,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("without deleteBeforeReplace it creates first: a create that finds its record there fails, and the old resource stays", async () => {
-            ok(await p.run("up", [{ name: "a" }]));
+            ok(await p.run("up", [{ name: "a" }], { skipPreview: true }));
             const before = p.stateText();
             p.takeCalls();
             const r = await p.run("up", [{ name: "a" }], { replace: [p.urn("a")] });
@@ -148,7 +148,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("a URN not in the stack fails the command before the program runs, as the CLI", async () => {
-            ok(await p.run("up", [{ name: "a" }]));
+            ok(await p.run("up", [{ name: "a" }], { skipPreview: true }));
             p.takeRuns();
             const before = p.stateText();
             const r = await p.run("up", [{ name: "a" }], { replace: [p.urn("nope")] });
@@ -162,7 +162,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
 
     describe("the aliases option (step_generator.go getOldResource, generateAliases)", () => {
         it("a renamed resource with an alias of its old name is the same resource: Check with its olds, Diff, no delete; the state keeps the new URN with the alias", async () => {
-            ok(await p.run("up", [{ name: "a" }]));
+            ok(await p.run("up", [{ name: "a" }], { skipPreview: true }));
             p.takeCalls();
             p.takeRpcs();
             const r = await p.run("up", [{ name: "renamed", key: "a", opts: { aliases: [{ name: "a" }] } }]);
@@ -183,7 +183,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("a child inherits its parent's alias: a component renamed with an alias, and its child named after it, are both the same", async () => {
-            ok(await p.run("up", [{ name: "g", component: true }, { name: "g-a", parent: "g" }]));
+            ok(await p.run("up", [{ name: "g", component: true }, { name: "g-a", parent: "g" }], { skipPreview: true }));
             p.takeCalls();
             const r = await p.run("up", [
                 { name: "h", component: true, opts: { aliases: [{ name: "g" }] } },
@@ -200,7 +200,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("an alias claimed by two resources fails the second", async () => {
-            ok(await p.run("up", [{ name: "a" }]));
+            ok(await p.run("up", [{ name: "a" }], { skipPreview: true }));
             p.takeCalls();
             const r = await p.run("up", [
                 { name: "x", key: "a", opts: { aliases: [{ name: "a" }] } },
@@ -218,7 +218,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
             const refused = await p.run("up", [{ name: "a", value: "invalid", opts: { ignoreChanges: ["value"] } }]);
             assert.strictEqual(refused.ok, false, "ignoreChanges applied on create");
             assert.match(refused.error!, /property value value .* has a problem/);
-            ok(await p.run("up", [{ name: "a", opts: { ignoreChanges: ["value"] } }]));
+            ok(await p.run("up", [{ name: "a", opts: { ignoreChanges: ["value"] } }], { skipPreview: true }));
             p.takeCalls();
             p.takeRpcs();
             const r = await p.run("up", [{ name: "a", value: "invalid", opts: { ignoreChanges: ["value"] } }]);
@@ -230,7 +230,7 @@ describe("pulumi-local engine: the rules of the Pulumi engine", function () {
         });
 
         it("is not applied to the replacement's re-Check: the new copy gets the program's value", async () => {
-            ok(await p.run("up", [{ name: "a", opts: { ignoreChanges: ["value"] } }]));
+            ok(await p.run("up", [{ name: "a", opts: { ignoreChanges: ["value"] } }], { skipPreview: true }));
             p.takeCalls();
             const r = await p.run("up", [{ name: "a", key: "a2", value: "v2", opts: { ignoreChanges: ["value"] } }]);
             ok(r);

@@ -44,7 +44,7 @@ describe("resilience: crashes of the engine and of the plugin in the middle of a
             const stack = `crash${i}`;
             const life = new Lifecycle(project, stack);
             const { before, after } = crashSpecs(versions, stack, 0);
-            ok(await project.run("up", before, { stack }), "setting up");
+            ok(await project.run("up", before, { stack, skipPreview: true }), "setting up");
             const killed = await crashingUp(project, stack, after, c.who, c.k);
             assert.ok(killed, "the up ended before the crash point");
             const refused = await life.recover(after, `${c.who} crash after write ${c.k}`);

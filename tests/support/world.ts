@@ -90,9 +90,10 @@ export class AliasProject {
         this.dir = installedProject(path.join(ALIASES_PROGRAM, "index.js"), "aliases", "sfn-alias-resilience-");
     }
 
-    run(command: Command, aliases: AliasSpec[], opts: { stack?: string; config?: Record<string, string>; secretConfig?: Record<string, string>; env?: NodeJS.ProcessEnv; continueOnError?: boolean } = {}): Promise<RunResult> {
+    /** `skipPreview`: an up that only sets the scene runs the update alone (one deployment, not two). */
+    run(command: Command, aliases: AliasSpec[], opts: { stack?: string; config?: Record<string, string>; secretConfig?: Record<string, string>; env?: NodeJS.ProcessEnv; continueOnError?: boolean; skipPreview?: boolean } = {}): Promise<RunResult> {
         return run({
-            command, cwd: this.dir, stack: opts.stack ?? "dev", continueOnError: opts.continueOnError,
+            command, cwd: this.dir, stack: opts.stack ?? "dev", continueOnError: opts.continueOnError, skipPreview: opts.skipPreview,
             config: { aliases: JSON.stringify(aliases), ...(opts.config ?? {}) },
             secretConfig: opts.secretConfig,
             env: { ...endpointEnv(this.local.url), ...this.extraEnv, ...(opts.env ?? {}) },
