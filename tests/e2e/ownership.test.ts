@@ -5,25 +5,12 @@
 // provider before that change; its comment says what that provider did.
 import * as assert from "assert";
 import { createHash } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
-import { DeleteStateMachineAliasCommand, SFNClient, UpdateStateMachineAliasCommand } from "@aws-sdk/client-sfn";
+import { SFNClient, UpdateStateMachineAliasCommand } from "@aws-sdk/client-sfn";
 import {
-    AliasProject, aliasSteps, assertStateMatchesEndpoint, endpointAliases, ensureBuilt, makeMachine, ok, okWrites,
-    RunResult, SfnLocal, sdkClient, startSfnLocal, TYPE,
+    aliasSteps, assertStateMatchesEndpoint, endpointAliases, endpointSuite, ok, okWrites, OptionsProject, RunResult, SfnLocal, TYPE,
 } from "../support/world";
 
-/** The program: aliases from config `aliases` (the format of tests/support/programs/aliases), with opts and stack outputs. */
-const PROGRAM = path.join(__dirname, "programs", "ownership", "index.js");
 const PROJECT = "ownership";
-
-/** An AliasProject (its helpers, its stacks) whose program is PROGRAM, under the project name PROJECT. */
-class OwnershipProject extends AliasProject {
-    constructor(local: SfnLocal) {
-        super(local);
-        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\nmain: ${PROGRAM}\n`);
-    }
-}
 
 /** The name check gives an unnamed alias: `<resource>-<7 of [a-z0-9]>` from sha256 of [project, stack, parent URN, resource]. */
 function autonameOf(stack: string, resource: string, parentUrn = ""): string {
@@ -36,10 +23,14 @@ function autonameOf(stack: string, resource: string, parentUrn = ""): string {
 
 describe("end to end: ownership, whole updates, complete outputs, deterministic names", function () {
     this.timeout(60_000);
+    // The program (OPTIONS_PROGRAM): aliases from config `aliases`, with opts and stack outputs.
+    const suite = endpointSuite(31, (l) => new OptionsProject(l, PROJECT));
     let local: SfnLocal;
     let sfn: SFNClient;
     let m: { arn: string; versions: string[] };
-    let project: OwnershipProject;
+    let project: OptionsProject;
+    before(() => { ({ local, sfn, machine: m } = suite); });
+    beforeEach(() => { project = suite.project; });
 
     const route = (...r: [number, number][]) => r.map(([i, w]) => ({ stateMachineVersionArn: m.versions[i], weight: w }));
     const spec = (resource: string, args: Record<string, unknown>, extra: Record<string, unknown> = {}) => [{ resource, args, ...extra }];
@@ -48,25 +39,6 @@ describe("end to end: ownership, whole updates, complete outputs, deterministic 
     const matches = (context: string, settled = true) => assertStateMatchesEndpoint(local, project.allStates(), context, settled);
     const aliasState = (stack = "dev") => project.state(stack)?.resources.filter((r) => r.type === TYPE) ?? [];
     const failed = (r: RunResult) => assert.strictEqual(r.ok, false, `the up succeeded: ${r.stdout}`);
-
-    before(async () => {
-        ensureBuilt();
-        local = await startSfnLocal({ throttling: false, seed: 31 });
-        sfn = sdkClient(local);
-        m = await makeMachine(sfn, "orders", 2);
-    });
-    beforeEach(() => {
-        project = new OwnershipProject(local);
-        local.clearCalls();
-    });
-    afterEach(async () => {
-        project?.cleanup();
-        // Whatever a test left (a failed one included), so that the next starts from an empty endpoint.
-        for (const arn of Object.keys(endpointAliases(local))) await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: arn }));
-    });
-    after(async () => {
-        await local?.stop();
-    });
 
     it("a resource renamed without the aliases option, keeping the alias name: the up fails on the new resource with no write, the alias and the state stay as they were; the old name back converges with no call", async () => {
         // The old provider: the new URN's create sent CreateStateMachineAlias, which AWS answers 200 for an

@@ -3,64 +3,24 @@
 // Check with no olds, no Diff, a replace blaming the id, create-before-delete unless the deleteBeforeReplace
 // option; getOldResource: a state found through an alias is the same resource, nothing is deleted).
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { DeleteStateMachineAliasCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { run, RunOptions } from "../../tools/pulumi-local";
-import {
-    AliasProject, aliasSteps, assertStateMatchesEndpoint, endpointAliases, endpointEnv, ensureBuilt, makeMachine, ok, okWrites,
-    RunResult, SfnLocal, sdkClient, startSfnLocal, TYPE,
-} from "../support/world";
+import { aliasSteps, assertStateMatchesEndpoint, endpointAliases, endpointSuite, ok, okWrites, OptionsProject, RunResult, TYPE } from "../support/world";
 
-/** The ownership program: aliases from config `aliases`, each with `opts` (resource options) as JSON. */
-const PROGRAM = path.join(__dirname, "programs", "ownership", "index.js");
 const PROJECT = "replace-and-aliases";
 const urnOf = (resource: string, stack = "dev") => `urn:pulumi:${stack}::${PROJECT}::${TYPE}::${resource}`;
 
-interface Spec { resource: string; args: Record<string, unknown>; opts?: Record<string, unknown> }
-
-class Project extends AliasProject {
-    constructor(local: SfnLocal) {
-        super(local);
-        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\nmain: ${PROGRAM}\n`);
-    }
-
-    /** `up` (or another command) with the options the shared helper does not pass: replace, skipPreview. */
-    up(specs: Spec[], extra: Pick<RunOptions, "replace" | "skipPreview"> = {}, command: RunOptions["command"] = "up"): Promise<RunResult> {
-        return run({ command, cwd: this.dir, stack: "dev", config: { aliases: JSON.stringify(specs) }, env: endpointEnv(this.local.url), ...extra });
-    }
-}
-
 describe("end to end: up --replace, and renames with the aliases option", function () {
     this.timeout(120_000);
-    let local: SfnLocal;
-    let sfn: SFNClient;
-    let m: { arn: string; versions: string[] };
-    let project: Project;
+    const suite = endpointSuite(47, (local) => new OptionsProject(local, PROJECT));
+    const local = () => suite.local;
+    const m = () => suite.machine;
+    let project: OptionsProject;
+    beforeEach(() => { project = suite.project; });
 
-    const route = (...r: [number, number][]) => r.map(([i, w]) => ({ stateMachineVersionArn: m.versions[i], weight: w }));
-    const log = () => local.calls().map((c) => [c.operation, c.outcome, c.params]);
-    const matches = (context: string) => assertStateMatchesEndpoint(local, project.allStates(), context, true);
+    const route = (...r: [number, number][]) => r.map(([i, w]) => ({ stateMachineVersionArn: m().versions[i], weight: w }));
+    const log = () => local().calls().map((c) => [c.operation, c.outcome, c.params]);
+    const matches = (context: string) => assertStateMatchesEndpoint(local(), project.allStates(), context, true);
     const aliasState = () => project.state()?.resources.filter((r) => r.type === TYPE) ?? [];
     const previewSteps = (r: RunResult) => aliasSteps({ ...r, steps: r.preview!.steps });
-
-    before(async () => {
-        ensureBuilt();
-        local = await startSfnLocal({ throttling: false, seed: 47 });
-        sfn = sdkClient(local);
-        m = await makeMachine(sfn, "orders", 2);
-    });
-    beforeEach(() => {
-        project = new Project(local);
-        local.clearCalls();
-    });
-    afterEach(async () => {
-        project?.cleanup();
-        for (const arn of Object.keys(endpointAliases(local))) await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: arn }));
-    });
-    after(async () => {
-        await local?.stop();
-    });
 
     it("up --replace of an alias with an explicit name, create-before-delete: the replacement's create refuses the alias it did not create; no write, the alias and the state stay as they were", async () => {
         // The old provider: CreateStateMachineAlias answers 200 for an alias identical to the one requested,
@@ -68,10 +28,10 @@ describe("end to end: up --replace, and renames with the aliases option", functi
         // deleted it: a green up, an outage, and a state claiming an alias AWS no longer had.
         const args = { name: "live", description: "orders live traffic", routingConfiguration: route([0, 100]) };
         ok(await project.up([{ resource: "live", args }], { skipPreview: true }), "first up");
-        const arn = `${m.arn}:live`;
+        const arn = `${m().arn}:live`;
         const before = project.stateText();
-        const endpointBefore = endpointAliases(local);
-        local.clearCalls();
+        const endpointBefore = endpointAliases(local());
+        local().clearCalls();
 
         const r = await project.up([{ resource: "live", args }], { replace: [urnOf("live")] });
         assert.strictEqual(r.ok, false, `the up succeeded: ${r.stdout}`);
@@ -84,13 +44,13 @@ describe("end to end: up --replace, and renames with the aliases option", functi
         assert.match(r.error!, /deleteBeforeReplace: true/);
         // One read, no write: the replaced copy was never marked for deletion, so nothing deleted it.
         assert.deepStrictEqual(log(), [["DescribeStateMachineAlias", "ok", { stateMachineAliasArn: arn }]]);
-        assert.deepStrictEqual(okWrites(local), []);
-        assert.deepStrictEqual(endpointAliases(local), endpointBefore);
+        assert.deepStrictEqual(okWrites(local()), []);
+        assert.deepStrictEqual(endpointAliases(local()), endpointBefore);
         assert.strictEqual(project.stateText(), before, "the state changed");
         matches("after the refused replace");
 
         // And the next up finds nothing to do.
-        local.clearCalls();
+        local().clearCalls();
         const again = await project.up([{ resource: "live", args }]);
         ok(again, "the up after");
         assert.deepStrictEqual(aliasSteps(again), ["same live"]);
@@ -101,9 +61,9 @@ describe("end to end: up --replace, and renames with the aliases option", functi
         const args = { name: "live", description: "orders live traffic", routingConfiguration: route([0, 90], [1, 10]) };
         const opts = { deleteBeforeReplace: true };
         ok(await project.up([{ resource: "live", args, opts }], { skipPreview: true }), "first up");
-        const arn = `${m.arn}:live`;
-        const endpointBefore = endpointAliases(local);
-        local.clearCalls();
+        const arn = `${m().arn}:live`;
+        const endpointBefore = endpointAliases(local());
+        local().clearCalls();
 
         const r = await project.up([{ resource: "live", args, opts }], { replace: [urnOf("live")] });
         ok(r, "the replace");
@@ -115,8 +75,8 @@ describe("end to end: up --replace, and renames with the aliases option", functi
             ["DescribeStateMachineAlias", "ResourceNotFound"],
             ["CreateStateMachineAlias", "ok"],
         ]);
-        assert.deepStrictEqual(okWrites(local), ["DeleteStateMachineAlias live", "CreateStateMachineAlias live"]);
-        assert.deepStrictEqual(endpointAliases(local), endpointBefore);
+        assert.deepStrictEqual(okWrites(local()), ["DeleteStateMachineAlias live", "CreateStateMachineAlias live"]);
+        assert.deepStrictEqual(endpointAliases(local()), endpointBefore);
         assert.deepStrictEqual(aliasState().map((x) => [x.urn, x.id, !!x.delete]), [[urnOf("live"), arn, false]]);
         matches("after the replace");
     });
@@ -124,26 +84,26 @@ describe("end to end: up --replace, and renames with the aliases option", functi
     it("a resource renamed with aliases: [{ name: <old name> }], keeping its alias name: the same resource, zero API calls, the alias intact; a change then is one update", async () => {
         const args = { name: "live", description: "orders live traffic", routingConfiguration: route([0, 100]) };
         ok(await project.up([{ resource: "live", args }], { skipPreview: true }), "first up");
-        const arn = `${m.arn}:live`;
-        const endpointBefore = endpointAliases(local);
-        local.clearCalls();
+        const arn = `${m().arn}:live`;
+        const endpointBefore = endpointAliases(local());
+        local().clearCalls();
 
         const renamed = await project.up([{ resource: "orders-live", args, opts: { aliases: [{ name: "live" }] } }]);
         ok(renamed, "the rename");
         assert.deepStrictEqual(previewSteps(renamed), ["same orders-live"]);
         assert.deepStrictEqual(aliasSteps(renamed), ["same orders-live"]);
         assert.deepStrictEqual(log(), []);
-        assert.deepStrictEqual(endpointAliases(local), endpointBefore);
+        assert.deepStrictEqual(endpointAliases(local()), endpointBefore);
         // The state keeps only the new URN, with the old one recorded as its alias.
         assert.deepStrictEqual(aliasState().map((x) => [x.urn, x.id, x.aliases]), [[urnOf("orders-live"), arn, [urnOf("live")]]]);
         matches("after the rename");
 
-        local.clearCalls();
+        local().clearCalls();
         const changed = await project.up([{ resource: "orders-live", args: { ...args, description: "renamed" }, opts: { aliases: [{ name: "live" }] } }]);
         ok(changed, "a change after the rename");
         assert.deepStrictEqual(aliasSteps(changed), ["update orders-live"]);
-        assert.deepStrictEqual(okWrites(local), ["UpdateStateMachineAlias live"]);
-        assert.strictEqual(endpointAliases(local)[arn].description, "renamed");
+        assert.deepStrictEqual(okWrites(local()), ["UpdateStateMachineAlias live"]);
+        assert.strictEqual(endpointAliases(local())[arn].description, "renamed");
         matches("after the change");
     });
 
@@ -152,15 +112,15 @@ describe("end to end: up --replace, and renames with the aliases option", functi
         ok(await project.up([{ resource: "worker", args }], { skipPreview: true }), "first up");
         const name = aliasState()[0].outputs.name as string;
         assert.match(name, /^worker-[a-z0-9]{7}$/);
-        const endpointBefore = endpointAliases(local);
-        local.clearCalls();
+        const endpointBefore = endpointAliases(local());
+        local().clearCalls();
 
         // Without the alias, check would name the new resource after itself (orders-worker-...), a replacement.
         const renamed = await project.up([{ resource: "orders-worker", args, opts: { aliases: [{ name: "worker" }] } }]);
         ok(renamed, "the rename");
         assert.deepStrictEqual(aliasSteps(renamed), ["same orders-worker"]);
         assert.deepStrictEqual(log(), []);
-        assert.deepStrictEqual(endpointAliases(local), endpointBefore);
+        assert.deepStrictEqual(endpointAliases(local()), endpointBefore);
         assert.deepStrictEqual(aliasState().map((x) => [x.urn, x.outputs.name, x.inputs.name]), [[urnOf("orders-worker"), name, name]]);
         matches("after the rename");
     });

@@ -6,9 +6,9 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from "@aws-sdk/client-sfn";
+import { CreateStateMachineCommand, DeleteStateMachineAliasCommand, SFNClient, UpdateStateMachineCommand } from "@aws-sdk/client-sfn";
 import { isSecret, readState, run, RunResult, StackState, withoutWriteTime } from "../../tools/pulumi-local";
-import type { Command } from "../../tools/pulumi-local";
+import type { Command, RunOptions } from "../../tools/pulumi-local";
 import { SfnLocal, startSfnLocal } from "../../tools/sfn-local";
 import { installedProject } from "../../bench/install";
 
@@ -197,6 +197,55 @@ export const aliasSteps = (r: RunResult) => r.steps.filter((s) => s.type === TYP
 export function okWrites(local: SfnLocal): string[] {
     return local.calls().filter((c) => WRITES.includes(c.operation) && c.outcome === "ok")
         .map((c) => `${c.operation} ${c.params.name ?? String(c.params.stateMachineAliasArn).split(":").pop()}`);
+}
+
+/** The e2e program whose aliases take resource options: config `aliases` is a list of { resource, args, opts }. */
+export const OPTIONS_PROGRAM = path.join(ROOT, "tests", "e2e", "programs", "ownership", "index.js");
+
+/**
+ * An AliasProject running OPTIONS_PROGRAM under the project name `name` (URNs name it); `up` (or another
+ * command) passes any of the engine's options (replace, target, refresh, skipPreview, ...).
+ */
+export class OptionsProject extends AliasProject {
+    constructor(local: SfnLocal, readonly name: string) {
+        super(local);
+        fs.writeFileSync(path.join(this.dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: ${OPTIONS_PROGRAM}\n`);
+    }
+
+    up(specs: { resource: string; args: Record<string, unknown>; opts?: Record<string, unknown> }[],
+        extra: Partial<Omit<RunOptions, "command" | "cwd">> = {}, command: Command = "up"): Promise<RunResult> {
+        return run({ command, cwd: this.dir, stack: "dev", config: { aliases: JSON.stringify(specs) }, env: endpointEnv(this.local.url), ...extra });
+    }
+}
+
+/** What endpointSuite sets up: the endpoint, a client of it, the state machine "orders" (2 versions), this test's project. */
+export interface EndpointSuite<P> { local: SfnLocal; sfn: SFNClient; machine: { arn: string; versions: string[] }; project: P }
+
+/**
+ * Mocha hooks for a suite of e2e tests on one endpoint (throttling off, `seed`): started once with the state
+ * machine "orders" of two versions; a new project per test (`makeProject`), cleaned up after it, and every
+ * alias a test left (a failed one's included) deleted, so that each test starts from an empty endpoint.
+ */
+export function endpointSuite<P extends AliasProject>(seed: number, makeProject: (local: SfnLocal) => P): EndpointSuite<P> {
+    const suite = {} as EndpointSuite<P>;
+    before(async () => {
+        ensureBuilt();
+        suite.local = await startSfnLocal({ throttling: false, seed });
+        suite.sfn = sdkClient(suite.local);
+        suite.machine = await makeMachine(suite.sfn, "orders", 2);
+    });
+    beforeEach(() => {
+        suite.project = makeProject(suite.local);
+        suite.local.clearCalls();
+    });
+    afterEach(async () => {
+        suite.project?.cleanup();
+        for (const arn of Object.keys(endpointAliases(suite.local))) await suite.sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: arn }));
+    });
+    after(async () => {
+        await suite.local?.stop();
+    });
+    return suite;
 }
 
 export { startSfnLocal, SfnLocal, RunResult, StackState };

@@ -3,40 +3,22 @@
 // `pulumi-local config [set [--secret]|get|rm] ...` reads and writes Pulumi.<stack>.yaml as `pulumi config` (config.ts).
 // `--help`/`-h` prints the usage on stdout (exit 0); a wrong command line prints it on stderr (exit 2).
 import { CONFIG_USAGE, HelpRequested, isConfigCommand, runConfigCommand } from "./config";
-import { Command, run } from "./engine";
+import { Command, run, RunOptions } from "./engine";
 
 const USAGE =
     "usage: pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] " +
     "[--config KEY=VALUE]... [--secret-config KEY=VALUE]... [--continue-on-error] [--parallel N] [--skip-preview] [--replace URN]... [--target URN]... [--target-dependents] [--refresh] [--diff] [--json]" +
     " (refresh: [--clear-pending-creates] [--skip-pending-creates] [--import-pending-creates URN --import-pending-creates ID]...)";
 
-export interface CliArgs {
-    command: Command;
-    cwd: string;
-    stack?: string;
+/**
+ * The parsed command line: the engine's options (each optional one set only when its flag is given; the
+ * flag for each is in USAGE) and `json`.
+ */
+export interface CliArgs extends Omit<RunOptions, "env" | "config" | "secretConfig" | "continueOnError"> {
     config: Record<string, string>;
     secretConfig: Record<string, string>;
-    json: boolean;
     continueOnError: boolean;
-    parallel?: number;
-    /** Set only when --skip-preview is given. */
-    skipPreview?: boolean;
-    /** Set only when --diff is given: the report shows property diffs (old => new), as `pulumi up --diff`. */
-    diff?: boolean;
-    /** Set only when --replace is given (repeatable). */
-    replace?: string[];
-    /** Set only when --target is given (repeatable). */
-    target?: string[];
-    /** Set only when --target-dependents is given. */
-    targetDependents?: boolean;
-    /** Set only when --refresh (or -r) is given. */
-    refresh?: boolean;
-    /** Set only when --clear-pending-creates is given (refresh). */
-    clearPendingCreates?: boolean;
-    /** Set only when --skip-pending-creates is given (refresh). */
-    skipPendingCreates?: boolean;
-    /** Set only when --import-pending-creates is given: one value per flag, as the CLI's string array (URN, ID, URN, ID, ...). */
-    importPendingCreates?: string[];
+    json: boolean;
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -139,20 +121,8 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${e.message}\n`);
         return 2;
     }
-    const result = await run({
-        command: args.command, cwd: args.cwd, stack: args.stack, config: args.config, secretConfig: args.secretConfig,
-        continueOnError: args.continueOnError,
-        parallel: args.parallel,
-        skipPreview: args.skipPreview,
-        diff: args.diff,
-        replace: args.replace,
-        target: args.target,
-        targetDependents: args.targetDependents,
-        refresh: args.refresh,
-        clearPendingCreates: args.clearPendingCreates,
-        skipPendingCreates: args.skipPendingCreates,
-        importPendingCreates: args.importPendingCreates,
-    });
+    const { json: _json, ...options } = args;
+    const result = await run(options);
     if (args.json) {
         const { stdout: _text, ...machine } = result;
         process.stdout.write(JSON.stringify({ command: args.command, stack: args.stack ?? "dev", ...machine }, null, 2) + "\n");
