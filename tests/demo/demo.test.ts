@@ -152,7 +152,7 @@ describe("npm run demo", function () {
         const exports = stdout.split("\n").filter((l) => l.startsWith("  export ")).map((l) => l.trim());
         const commands = stdout.split("\n").filter((l) => l.startsWith("$ ")).map((l) => l.slice(2));
         assert.ok(exports.length > 0 && commands.length >= 6, `the exports and commands:\n${stdout}`);
-        for (const c of commands) assert.match(c, /^npx pulumi-local (preview|up|refresh|destroy) --cwd tools\/demo\/program /);
+        for (const c of commands) assert.match(c, /^node bin\/pulumi-local\.js (preview|up|refresh|destroy) --cwd tools\/demo\/program /);
         const url = /AWS_ENDPOINT_URL_SFN=(\S+)/.exec(exports.join(" "))![1];
         assert.strictEqual(url, `http://127.0.0.1:${port}`);
 
@@ -212,7 +212,7 @@ describe("npm run demo, stopped midway", function () {
             for (;;) {
                 const tree = descendants(npm.pid!, processes());
                 for (const p of tree) seen.set(p.pid, p);
-                if (stdout.includes("\n$ npx pulumi-local") && tree.some((p) => /cmd\/(run|dynamic-provider)/.test(p.args))) break;
+                if (stdout.includes("\n$ node bin/pulumi-local.js") && tree.some((p) => /cmd\/(run|dynamic-provider)/.test(p.args))) break;
                 if (npm.exitCode !== null || Date.now() - t0 > 60000) assert.fail(`no step in flight within 60 s:\n${stdout}\n${stderr}`);
                 await new Promise((r) => setTimeout(r, 100));
             }

@@ -3,7 +3,7 @@
 // account, no Pulumi CLI, no network beyond 127.0.0.1; everything it starts is stopped and everything it
 // writes is removed at the end, also when it fails or is stopped by SIGINT/SIGTERM/SIGHUP.
 //
-// Every `$ npx pulumi-local ...` line it prints is the command it runs: the arguments are parsed by the
+// Every `$ node bin/pulumi-local.js ...` line it prints is the command it runs: the arguments are parsed by the
 // CLI's own parser and given to the engine the CLI calls, from the repository root, with exactly the
 // environment the printed `export` lines set. Pasted into a shell in that situation (the endpoint up with
 // the two versions, the package installed as below), each does what the demo shows; tests/demo replays
@@ -198,7 +198,7 @@ function commandText(argv: readonly string[]): string {
     for (const a of argv) {
         if (!/^[A-Za-z0-9_.,:/=@%+$-]+$/.test(a)) throw new Error(`demo bug: '${a}' would need quoting in a shell`);
     }
-    return ["npx", "pulumi-local", ...argv].join(" ");
+    return ["node", "bin/pulumi-local.js", ...argv].join(" ");
 }
 
 // ---------------------------------------------------------------- the demo

@@ -717,8 +717,8 @@ export class Deployment {
         const state: ResourceState = {
             urn, type, name, custom: false, parent: parent || undefined, inputs: props,
             outputs: old?.outputs ?? {}, dependencies,
-            protect: req.hasProtect() ? req.getProtect() : undefined,
-            retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
+            protect: hasOption(req, "Protect") ? req.getProtect() : undefined,
+            retainOnDelete: hasOption(req, "Retainondelete") ? req.getRetainondelete() : undefined,
             aliases: alias ? [alias] : undefined,
         };
         this.touched.push(state);
@@ -758,9 +758,9 @@ export class Deployment {
         const additionalSecrets: string[] = req.getAdditionalsecretoutputsList();
         const ignoreChanges: string[] = req.getIgnorechangesList();
         const replaceOnChanges: string[] = req.getReplaceonchangesList();
-        const protectSet: boolean = req.hasProtect();
+        const protectSet: boolean = hasOption(req, "Protect");
         const protect: boolean = protectSet ? req.getProtect() : false;
-        const retainOnDelete: boolean | undefined = req.hasRetainondelete() && req.getRetainondelete() ? true : undefined;
+        const retainOnDelete: boolean | undefined = hasOption(req, "Retainondelete") && req.getRetainondelete() ? true : undefined;
         const dbrOption: boolean | undefined = req.getDeletebeforereplacedefined() ? req.getDeletebeforereplace() : undefined;
         // step_generator.go isTargetedReplace: `replace` names this resource (and it has a state to replace).
         const targetedReplace = old !== undefined && this.replaceTargets.has(urn);
@@ -988,6 +988,11 @@ export class Deployment {
     }
 
     registerOutputs(urn: string, outputs: PropertyMap): void {
+        // deployment_executor.go: a failed step cancels the deployment (unless --continue-on-error), and the
+        // events the program sends after it are not applied. A program whose outputs depend on the failed
+        // resource still sends its stack's outputs, empty (stack.ts registers them in a `finally`), and how
+        // soon depends on the Node version (Node 24 gets it out before the program exits, Node 20 and 22 not).
+        if (!this.opts.continueOnError && this.steps.some((s) => s.error)) return;
         if (urn === this.stackUrn) this.outputs = outputs;
         const r = this.touched.find((x) => x.urn === urn && !x.delete);
         if (r && !r.custom) r.outputs = outputs;
@@ -1447,7 +1452,9 @@ export class Deployment {
                     resp.setUrn(r.urn);
                     resp.setId(r.id);
                     resp.setObject(structproto.Struct.fromJavaScript(r.object));
-                    if (r.unknown) resp.setUnknown(true);
+                    // The `unknown` field is newer than some SDKs of the peer range (3.139 has no setUnknown): to those
+                    // the engine of their time answered an untargeted create with the empty id alone.
+                    if (r.unknown && typeof resp.setUnknown === "function") resp.setUnknown(true);
                     return resp;
                 }));
             },
@@ -1536,6 +1543,16 @@ export function decideReplace(
         }
     }
     return { changes, replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
+}
+
+/**
+ * Whether a RegisterResourceRequest sets the optional bool `field` (Protect, Retainondelete). Their presence
+ * came with `optional` in resource.proto, after @pulumi/pulumi 3.139; an older SDK sends a plain bool, which the
+ * engine of its time took as set, whatever its value (no has* method then).
+ */
+function hasOption(req: any, field: "Protect" | "Retainondelete"): boolean {
+    const has = req[`has${field}`];
+    return typeof has === "function" ? has.call(req) : true;
 }
 
 function redactOutputs(outputs: PropertyMap): Record<string, any> {

@@ -7,6 +7,9 @@ const { Record } = require("./provider");
 if (process.env.RECORDS_DIR) {
     require("fs").appendFileSync(require("path").join(process.env.RECORDS_DIR, "runs.log"),
         JSON.stringify({ pid: process.pid, dryRun: pulumi.runtime.isDryRun() }) + "\n");
+    // And which Node and @pulumi/pulumi it runs on, to $RECORDS_DIR/runtime.log (tests/e2e/runtime.test.ts).
+    require("fs").appendFileSync(require("path").join(process.env.RECORDS_DIR, "runtime.log"),
+        JSON.stringify({ who: "program", node: process.version, pulumi: require("@pulumi/pulumi/package.json").version }) + "\n");
 }
 
 const config = new pulumi.Config();

@@ -13,6 +13,10 @@ const recordsProvider = {
         const fs = require("fs");
         const path = require("path");
         fs.appendFileSync(path.join(process.env.RECORDS_DIR, "rpc.log"), JSON.stringify({ call: "configure", pid: process.pid }) + "\n");
+        fs.appendFileSync(path.join(process.env.RECORDS_DIR, "runtime.log"),
+            JSON.stringify({ who: "plugin", node: process.version, pulumi: JSON.parse(fs.readFileSync(
+                // The plugin's script, @pulumi/pulumi's cmd/dynamic-provider/index.js: its package.json is two up.
+                path.join(path.dirname(process.argv[1]), "..", "..", "package.json"), "utf8")).version }) + "\n");
     },
     async check(olds, news) {
         const fs = require("fs");
