@@ -11,25 +11,10 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { startSfnLocal } from "../../tools/sfn-local";
+import { descendants, portOpen, processes, Proc } from "../support/processes";
 import { installPackage, INSTALLED, PROGRAM, publishVersions, removeInstalledPackage, removeState, sdkClient, SEED } from "../../tools/demo/demo";
 
 const ROOT = path.resolve(__dirname, "../..");
-
-interface Proc { pid: number; ppid: number; pgid: number; stat: string; args: string }
-
-function processes(): Proc[] {
-    const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat=,args="], { encoding: "utf8" });
-    return out.split("\n").filter((l) => l.trim()).map((l) => {
-        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s?(.*)$/.exec(l)!;
-        return { pid: +m[1], ppid: +m[2], pgid: +m[3], stat: m[4], args: m[5] };
-    });
-}
-
-function descendants(root: number, all: Proc[]): Proc[] {
-    const found = all.filter((p) => p.pid === root);
-    for (let i = 0; i < found.length; i++) found.push(...all.filter((p) => p.ppid === found[i].pid));
-    return found;
-}
 
 function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -39,16 +24,6 @@ function freePort(): Promise<number> {
             const port = (s.address() as net.AddressInfo).port;
             s.close(() => resolve(port));
         });
-    });
-}
-
-function portOpen(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const s = net.connect({ host: "127.0.0.1", port });
-        s.setTimeout(1000);
-        s.once("connect", () => { s.destroy(); resolve(true); });
-        s.once("timeout", () => { s.destroy(); resolve(true); });
-        s.once("error", () => resolve(false));
     });
 }
 

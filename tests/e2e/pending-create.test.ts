@@ -8,11 +8,7 @@
 import * as assert from "assert";
 import { spawn } from "child_process";
 import * as path from "path";
-import { DeleteStateMachineAliasCommand, SFNClient } from "@aws-sdk/client-sfn";
-import {
-    AliasProject, AliasSpec, aliasSteps, endpointAliases, endpointEnv, ensureBuilt, makeMachine, ok, ROOT,
-    SfnLocal, sdkClient, startSfnLocal, TYPE,
-} from "../support/world";
+import { AliasProject, AliasSpec, aliasSteps, endpointAliases, endpointEnv, endpointSuite, ok, ROOT, SfnLocal, TYPE } from "../support/world";
 import { run } from "../../tools/pulumi-local";
 
 const BIN = path.join(ROOT, "bin", "pulumi-local.js");
@@ -20,25 +16,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("end to end: the engine killed while an alias's Create is in flight", function () {
     this.timeout(60_000);
+    // Faults cleared first (this hook is registered before the suite's), so the cleanup's deletes get through.
+    afterEach(() => suite.local?.setFaults(undefined));
+    const suite = endpointSuite(41, (l) => new AliasProject(l));
     let local: SfnLocal;
-    let sfn: SFNClient;
     let m: { arn: string; versions: string[] };
     let project: AliasProject;
-
-    before(async () => {
-        ensureBuilt();
-        local = await startSfnLocal({ throttling: false, seed: 41 });
-        sfn = sdkClient(local);
-        m = await makeMachine(sfn, "orders", 1);
-    });
-    afterEach(async () => {
-        local.setFaults(undefined);
-        project?.cleanup();
-        for (const arn of Object.keys(endpointAliases(local))) await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: arn }));
-    });
-    after(async () => {
-        await local?.stop();
-    });
+    before(() => { ({ local, machine: m } = suite); });
+    beforeEach(() => { project = suite.project; });
 
     async function until(what: string, test: () => boolean, ms = 20_000): Promise<void> {
         const deadline = Date.now() + ms;
@@ -49,7 +34,6 @@ describe("end to end: the engine killed while an alias's Create is in flight", f
     }
 
     it("the next up warns about the pending create, then the create fails on the alias AWS made; adoptExisting converges; only refresh --clear-pending-creates ends the warning", async () => {
-        project = new AliasProject(local);
         const arn = `${m.arn}:live`;
         const urn = `urn:pulumi:dev::aliases::${TYPE}::live`;
         const aliases: AliasSpec[] = [{ resource: "live", args: { name: "live", routingConfiguration: [{ stateMachineVersionArn: m.versions[0], weight: 100 }] } }];

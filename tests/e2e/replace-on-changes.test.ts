@@ -9,30 +9,21 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { AliasProject, aliasSteps, assertStateMatchesEndpoint, endpointAliases, ensureBuilt, makeMachine, ok, okWrites, SfnLocal, sdkClient, startSfnLocal } from "../support/world";
-
-const PROGRAM = path.join(__dirname, "programs", "ownership", "index.js");
+import { AliasProject, aliasSteps, assertStateMatchesEndpoint, endpointAliases, endpointSuite, ok, okWrites, OPTIONS_PROGRAM, SfnLocal } from "../support/world";
 
 describe("end to end: replaceOnChanges on a StateMachineAlias (a dynamic resource)", function () {
     this.timeout(90_000);
+    // The options program copied into the project, so that it loads the package as installed there.
+    const suite = endpointSuite(5, (l) => {
+        const p = new AliasProject(l);
+        fs.copyFileSync(OPTIONS_PROGRAM, path.join(p.dir, "index.js"));
+        return p;
+    });
     let local: SfnLocal;
-    let sfn: SFNClient;
     let m: { arn: string; versions: string[] };
     let project: AliasProject;
-
-    before(async () => {
-        ensureBuilt();
-        local = await startSfnLocal({ throttling: false, seed: 5 });
-        sfn = sdkClient(local);
-        m = await makeMachine(sfn, "orders", 2);
-        project = new AliasProject(local);
-        fs.copyFileSync(PROGRAM, path.join(project.dir, "index.js"));
-    });
-    after(async () => {
-        project?.cleanup();
-        await local?.stop();
-    });
+    before(() => { ({ local, machine: m } = suite); });
+    beforeEach(() => { project = suite.project; });
 
     const args = (description: string) => ({ name: "live", description, routingConfiguration: [{ stateMachineVersionArn: m.versions[0], weight: 100 }] });
 

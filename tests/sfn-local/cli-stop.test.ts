@@ -3,46 +3,18 @@
 // tree, and closes the port; SIGKILL to npm (no signal to forward) ends the server through its parent watch.
 // Loopback only; each case bounded; whatever the case started is killed by its process group at the end.
 import * as assert from "assert";
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as http from "http";
-import * as net from "net";
 import * as path from "path";
 import { parseArgs } from "../../tools/sfn-local/cli";
+import { descendants, portOpen, processes, Proc } from "../support/processes";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
-interface Proc { pid: number; ppid: number; pgid: number; stat: string; args: string }
-
-function processes(): Proc[] {
-    const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat=,args="], { encoding: "utf8" });
-    return out.split("\n").filter((l) => l.trim()).map((l) => {
-        const m = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s?(.*)$/.exec(l)!;
-        return { pid: +m[1], ppid: +m[2], pgid: +m[3], stat: m[4], args: m[5] };
-    });
-}
-
-/** The process and all its descendants, as they are now. */
-function tree(root: number): Proc[] {
-    const all = processes();
-    const found = all.filter((p) => p.pid === root);
-    for (let i = 0; i < found.length; i++) found.push(...all.filter((p) => p.ppid === found[i].pid));
-    return found;
-}
-
 /** Live (not zombie: a zombie is only waiting for its parent, or init, to reap it) among the given pids or the group. */
 function alive(pids: number[], pgid: number): Proc[] {
     return processes().filter((p) => !p.stat.startsWith("Z") && (pids.includes(p.pid) || p.pgid === pgid));
-}
-
-function portOpen(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const s = net.connect({ host: "127.0.0.1", port });
-        s.setTimeout(1000);
-        s.once("connect", () => { s.destroy(); resolve(true); });
-        s.once("timeout", () => { s.destroy(); resolve(true); });
-        s.once("error", () => resolve(false));
-    });
 }
 
 function health(url: string): Promise<unknown> {
@@ -87,7 +59,7 @@ describe("sfn-local CLI: stopping `npm run sfn-local`", function () {
         });
         assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, "the first stdout line is the URL (npm -s prints no banner)");
         assert.deepStrictEqual(await health(url), { ok: true });
-        const pids = tree(child.pid!).map((p) => p.pid);
+        const pids = descendants(child.pid!).map((p) => p.pid);
         assert.ok(processes().some((p) => pids.includes(p.pid) && p.args.includes("tools/sfn-local/cli.ts")),
             "the server is in npm's process tree");
         return { url, port: Number(new URL(url).port), pids, stderr: () => err };

@@ -237,6 +237,9 @@ function parseUrn(urn: string): { qualifiedType: string; name: string } {
  * A step failure: the message the user sees. `bail`: the engine reported it as diagnostics and bailed (a
  * check failure), so the program is told the monitor shut down and the bail itself is not printed.
  */
+/** deployment_executor.go checkTargets' bail, after the errors naming each target. */
+const TARGETS_NOT_FOUND = "one or more targets could not be found in the stack";
+
 class StepFailure extends Error {
     bail = false;
 }
@@ -1063,17 +1066,24 @@ export class Deployment {
     }
 
     /**
+     * deployment_executor.go checkTargets: one error for each of `targets` that is neither in the old state
+     * nor registered by the program, with the CLI's odd hint about `$` for a URN without one.
+     */
+    private notFound(targets: Iterable<string>): string[] {
+        return [...targets]
+            .filter((u) => !this.stepsOver.has(u) && !this.old.resources.some((r) => r.urn === u))
+            .map((u) => u.includes("$")
+                ? `Target '${u}' could not be found in the stack.`
+                : `Target '${u}' could not be found in the stack. Did you forget to escape $ in your shell?`);
+    }
+
+    /**
      * After the program, before the deletes (deployment_executor.go Execute, checkTargets of opts.Targets):
      * a target neither in the old state nor registered is an error. The deletes still run; the error fails
      * the command after them.
      */
     private unknownTargets(): string[] {
-        if (!this.targets) return [];
-        const registered = new Set([...this.stepsOver.keys()]);
-        const unknown = [...this.targets].filter((u) => !registered.has(u) && !this.old.resources.some((r) => r.urn === u));
-        return unknown.map((u) => u.includes("$")
-            ? `Target '${u}' could not be found in the stack.`
-            : `Target '${u}' could not be found in the stack. Did you forget to escape $ in your shell?`);
+        return this.targets ? this.notFound(this.targets) : [];
     }
 
     /** Deletes what the program no longer declares and replaced copies, dependants first. */
@@ -1275,7 +1285,7 @@ export class Deployment {
         try {
             await this.deleteLeftovers();
         } finally {
-            if (unknownTargets.length > 0) this.errors.push("one or more targets could not be found in the stack");
+            if (unknownTargets.length > 0) this.errors.push(TARGETS_NOT_FOUND);
         }
     }
 
@@ -1285,14 +1295,10 @@ export class Deployment {
      * the command fails.
      */
     private checkTargets(): void {
-        const unknown = [...this.replaceTargets].filter((u) => !this.old.resources.some((r) => r.urn === u));
+        const unknown = this.notFound(this.replaceTargets);
         if (unknown.length === 0) return;
-        for (const u of unknown) {
-            this.errors.push(u.includes("$")
-                ? `Target '${u}' could not be found in the stack.`
-                : `Target '${u}' could not be found in the stack. Did you forget to escape $ in your shell?`);
-        }
-        throw new StepFailure("one or more targets could not be found in the stack");
+        this.errors.push(...unknown);
+        throw new StepFailure(TARGETS_NOT_FOUND);
     }
 
     /** Reads every resource, concurrently (under `parallel`) as the engine does; drops those gone. */
@@ -1302,7 +1308,7 @@ export class Deployment {
             const unknown = this.unknownTargets();
             if (unknown.length > 0) {
                 this.errors.push(...unknown);
-                throw new StepFailure("one or more targets could not be found in the stack");
+                throw new StepFailure(TARGETS_NOT_FOUND);
             }
         }
         const list = this.base.filter((r) => r.custom && isDynamicType(r.type) && (!this.targets || this.targets.has(r.urn)));
@@ -1342,7 +1348,7 @@ export class Deployment {
         const unknownTargets = this.unknownTargets();
         this.errors.push(...unknownTargets);
         const doomed = this.targetedDeletes([...this.base].reverse());
-        if (unknownTargets.length > 0) this.errors.push("one or more targets could not be found in the stack");
+        if (unknownTargets.length > 0) this.errors.push(TARGETS_NOT_FOUND);
         for (const r of doomed) {
             if (r.protect) {
                 throw this.fail(r.urn, r.type, r.name, "delete",
