@@ -122,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
     const { json: _json, ...options } = args;
-    const result = await run(options);
+    // The provider's progress lines, as they come (not with --json, whose stdout is one document).
+    const result = await run(args.json ? options : { ...options, onPluginLine: (line) => process.stdout.write(`info: ${line}\n`) });
     if (args.json) {
         const { stdout: _text, ...machine } = result;
         process.stdout.write(JSON.stringify({ command: args.command, stack: args.stack ?? "dev", ...machine }, null, 2) + "\n");

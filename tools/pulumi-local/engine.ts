@@ -97,6 +97,14 @@ export interface RunOptions {
     /** Merged over process.env for the program and the plugin. */
     env?: NodeJS.ProcessEnv;
     /**
+     * Each line the provider plugin prints on stdout, as it prints it. Pulumi shows them as they come as info
+     * diagnostics with no URN, on the stack's row (sdk/go/common/resource/plugin/plugin.go newPlugin: stdout
+     * lines -> ctx.Diag.Infof(diag.StreamMessage("", ...)); pkg/backend/display/progress.go getRowForURN puts
+     * URN "" on the stack's row). The CLI passes them to its stdout as `info: <line>`; they also stay in
+     * `diagnostics` as `plugin: <line>`.
+     */
+    onPluginLine?: (line: string) => void;
+    /**
      * Like `pulumi up --continue-on-error`: a failed step does not stop the program; resources that do not
      * depend on it still get their steps, so every failure is reported. Nothing is deleted when a step failed.
      */
@@ -455,6 +463,7 @@ export class Deployment {
                 env: this.env,
                 config: this.config.values,
                 secretConfigKeys: this.config.secretKeys,
+                onLine: this.opts.onPluginLine,
             });
         }
         return this.plugin;

@@ -66,6 +66,8 @@ export class DynamicProviderPlugin {
         env: NodeJS.ProcessEnv;
         config: Record<string, string>;
         secretConfigKeys: string[];
+        /** Each stdout line after the port, as it arrives. */
+        onLine?: (line: string) => void;
     }): Promise<DynamicProviderPlugin> {
         const script = resolvePulumiFile("cmd/dynamic-provider", opts.projectDir);
         const child = spawn(process.execPath, ["-r", WATCHDOG, script, opts.engineAddress], {
@@ -88,6 +90,7 @@ export class DynamicProviderPlugin {
                         resolve(Number(line.trim()));
                     } else if (line.trim()) {
                         output.push(line);
+                        opts.onLine?.(line);
                     }
                 }
             });
@@ -200,12 +203,17 @@ export class DynamicProviderPlugin {
         await this.call("delete", req);
     }
 
+    /**
+     * As the engine closes a plugin (sdk/go/common/resource/plugin/plugin.go, `kill`): SIGINT first
+     * (cmdutil.InterruptChildren, to the plugin's own process group: RegisterProcessGroup starts it with
+     * Setpgid), up to 5 s to exit, then SIGKILL.
+     */
     async stop(): Promise<void> {
         this.client.close();
         if (this.child.exitCode === null && this.child.signalCode === null) {
             const exited = new Promise((r) => this.child.once("exit", r));
-            this.child.kill("SIGTERM");
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+            this.child.kill("SIGINT");
+            await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
             if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
         }
     }
