@@ -28,7 +28,21 @@ export const BUCKET_RULES: Readonly<Record<string, BucketRule>> = {
   DeleteStateMachineVersion: { capacity: 100, refillPerSecond: 1 },
   StartExecution: { capacity: 800, refillPerSecond: 150 },
   DescribeExecution: { capacity: 250, refillPerSecond: 15 },
+  // CloudWatch alarms (cloudwatch.ts), keyed "cloudwatch:<Operation>" so that no CloudWatch bucket shares a key
+  // with a Step Functions operation. DescribeAlarms refills 9/s: the 9 TPS of an older CloudWatch service quotas
+  // page (UNVERIFIED: today's page does not list it); its burst of 50 is a plausible pick. The others are
+  // PLAUSIBLE values (unverified), 3/s like the older page's other alarm operations, with bursts generous enough
+  // for lifecycle tests.
+  [cloudWatchBucket("DescribeAlarms")]: { capacity: 50, refillPerSecond: 9 },
+  [cloudWatchBucket("PutMetricAlarm")]: { capacity: 40, refillPerSecond: 3 },
+  [cloudWatchBucket("PutCompositeAlarm")]: { capacity: 40, refillPerSecond: 3 },
+  [cloudWatchBucket("SetAlarmState")]: { capacity: 40, refillPerSecond: 3 },
+  [cloudWatchBucket("DeleteAlarms")]: { capacity: 40, refillPerSecond: 3 },
 };
+/** The bucket key of a CloudWatch operation (never the name of a Step Functions operation). */
+export function cloudWatchBucket(operation: string): string {
+  return `cloudwatch:${operation}`;
+}
 export const DEFAULT_BUCKET_RULE: BucketRule = { capacity: 100, refillPerSecond: 5 };
 
 interface Bucket {

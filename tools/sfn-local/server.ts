@@ -1,19 +1,24 @@
 // The HTTP shell around the pure store: AWS JSON 1.0 on 127.0.0.1, SigV4 presence check, token buckets,
 // fault injection, the call log, the stale-read window and the optional state file. Node's http only.
+// One port serves Step Functions, STS (sts.ts) and CloudWatch alarms (cloudwatch.ts).
 
 import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import * as path from "path";
-import { TokenBuckets } from "./buckets";
+import { TokenBuckets, cloudWatchBucket } from "./buckets";
+import {
+  CW_OPERATIONS, CW_NAMESPACE, CW_READ_OPERATIONS, CW_TARGET_PREFIX, CloudWatchState, CloudWatchStore, CwError, CwResult,
+  cwErr, errorMutated,
+} from "./cloudwatch";
 import {
   INCOMPLETE_SIGNATURE, INTERNAL_FAILURE, MISSING_AUTH, SERIALIZATION, SERVICE_UNAVAILABLE, SfnError, THROTTLING,
   UNKNOWN_OPERATION, errorType, errorTypeHeader, isSfnError, STS_EXPIRED_TOKEN, STS_INVALID_TOKEN, STS_MISSING_AUTH,
 } from "./errors";
 import { Identities, Principal, checkAccess } from "./iam";
 import { handleSts, parseForm, stsErrorXml, stsLogParams } from "./sts";
-import { FaultCounters, FaultSpec, decideFault, normalizeFaultSpec } from "./faults";
+import { FaultCounters, FaultDecision, FaultSpec, decideFault, normalizeFaultSpec } from "./faults";
 import { Random, mulberry32 } from "./rng";
 import { OPERATIONS, READ_OPERATIONS, SfnStore, StoreDeps, StoreResult, StoreState, emptyState } from "./store";
 
@@ -54,8 +59,8 @@ export interface CallLogEntry {
   region?: string;
   /** Faults injected into this call, including ones that do not change the outcome (latency:NNms). */
   injected?: string[];
-  /** "sts" for STS calls (AssumeRole, GetCallerIdentity); absent for Step Functions. */
-  service?: "sts";
+  /** "sts" for STS calls (AssumeRole, GetCallerIdentity), "cloudwatch" for CloudWatch alarm calls; absent for Step Functions. */
+  service?: "sts" | "cloudwatch";
   /** The caller's ARN (`arn:aws:iam::<account>:user/test` or `arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
   caller?: string;
 }
@@ -96,6 +101,15 @@ function isStsRequest(req: http.IncomingMessage, cred: RegExpExecArray | null): 
     String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
 }
 
+/** An AWS JSON body: `{}` when empty; the raw text and parseFailed when it is not JSON. */
+function parseJsonBody(raw: string): { params: any; parseFailed: boolean } {
+  try {
+    return { params: raw.trim() === "" ? {} : JSON.parse(raw), parseFailed: false };
+  } catch {
+    return { params: raw, parseFailed: true };
+  }
+}
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -105,18 +119,21 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
+/** What the state file holds: the Step Functions state, plus the CloudWatch alarms (absent in older files). */
+export type StateFileContents = StoreState & { cloudwatch?: CloudWatchState };
+
 /** Reads a state file; a missing file is an empty state, a corrupt one is an error worth stopping for. */
-export function loadStateFile(file: string): StoreState {
+export function loadStateFile(file: string): StateFileContents {
   if (!fs.existsSync(file)) return emptyState();
   const parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   if (!parsed || parsed.format !== 1) {
     throw new Error(`sfn-local: state file '${file}' is not a format-1 state (format: ${parsed?.format}); delete it or point --state elsewhere`);
   }
-  return parsed as StoreState;
+  return parsed as StateFileContents;
 }
 
 /** Writes to a temp file and renames it, so a crash never leaves half a state file. */
-export function writeStateFile(file: string, state: StoreState): void {
+export function writeStateFile(file: string, state: StateFileContents): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, JSON.stringify(state));
   fs.renameSync(tmp, file);
@@ -134,17 +151,26 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
   let callSeq = 0;
   /** The state before the latest write, served to reads until `until` (eventual consistency). */
   let stale: { state: StoreState; until: number } | undefined;
+  /** The same for CloudWatch alarms (DescribeAlarms after a PutMetricAlarm, SetAlarmState, ...). */
+  let cwStale: { state: CloudWatchState; until: number } | undefined;
   const identities = new Identities({
     defaultAccount: accountId, accounts: opts.accounts, deniedRoles: opts.deniedRoles,
     roleMaxSessionSeconds: opts.roleMaxSessionSeconds, now: () => Date.now(),
   });
 
   const deps: StoreDeps = { accountId, now: () => Date.now(), random: () => rng(), newId: () => randomUUID() };
-  const store = new SfnStore(deps, opts.stateFile ? loadStateFile(opts.stateFile) : undefined);
+  const loaded = opts.stateFile ? loadStateFile(opts.stateFile) : undefined;
+  let sfnState: StoreState | undefined;
+  if (loaded) {
+    const { cloudwatch: _cw, ...rest } = loaded;
+    sfnState = rest;
+  }
+  const store = new SfnStore(deps, sfnState);
+  const cloudwatch = new CloudWatchStore({ now: () => Date.now() }, loaded?.cloudwatch);
   let stopped = false;
   const persist = () => {
     // A handler still sleeping on injected latency may finish after stop(); the file is final by then.
-    if (opts.stateFile && !stopped) writeStateFile(opts.stateFile, store.snapshot());
+    if (opts.stateFile && !stopped) writeStateFile(opts.stateFile, { ...store.snapshot(), cloudwatch: cloudwatch.snapshot() });
   };
 
   const setFaults = (spec: FaultSpec | string | undefined) => {
@@ -155,7 +181,10 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
       seed = faults.seed;
       rng = mulberry32(seed);
     }
-    if (!faults.staleMs) stale = undefined;
+    if (!faults.staleMs) {
+      stale = undefined;
+      cwStale = undefined;
+    }
   };
   setFaults(opts.faults);
   if (opts.seed !== undefined && faults.seed === undefined) rng = mulberry32(opts.seed);
@@ -192,6 +221,25 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
     return result;
   };
 
+  /**
+   * The fault injected into one call (Step Functions or CloudWatch), after its injected latency; a drop has
+   * already closed the socket with no answer, as a connection reset would.
+   */
+  const injectFault = async (operation: string, entry: CallLogEntry, req: http.IncomingMessage): Promise<FaultDecision> => {
+    const fault = decideFault(faults, counters, operation, rng);
+    if (fault.latencyMs > 0) {
+      (entry.injected ??= []).push(`latency:${fault.latencyMs}ms`);
+      await sleep(fault.latencyMs);
+    }
+    if (fault.kind) (entry.injected ??= []).push(fault.kind);
+    if (fault.kind === "drop") {
+      entry.outcome = "fault:drop";
+      entry.status = 0;
+      req.socket.destroy();
+    }
+    return fault;
+  };
+
   /** STS on the same port (sts.ts): AWS Query protocol in, XML out. No faults, no token buckets. */
   const handleStsCall = (req: http.IncomingMessage, res: http.ServerResponse, raw: string, time: number, requestId: string,
     auth: string, cred: RegExpExecArray | null) => {
@@ -218,6 +266,78 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
     reply(out.status, out.xml, out.outcome);
   };
 
+  /**
+   * A CloudWatch error in the AWS JSON 1.0 query-compatible form (`x-amzn-query-mode: true` requests): body
+   * `{"__type": "com.amazonaws.cloudwatch#<Shape>", "message": ...}` and header `x-amzn-query-error:
+   * <QueryCode>;Sender|Receiver`, which the SDK (awsQueryCompatible) reads first to find the error.
+   */
+  const sendCwError = (res: http.ServerResponse, e: CwError, requestId: string) =>
+    send(res, e.status, { __type: `${CW_NAMESPACE}#${e.shape}`, message: e.message }, requestId, {
+      "x-amzn-query-error": `${e.code};${e.fault}`,
+    });
+
+  /** As runStore, for CloudWatch: the `stale=` window serves DescribeAlarms from the state before the last write. */
+  const runCloudWatch = (operation: string, params: unknown, ctx: { region: string; account: string }, entry: CallLogEntry): CwResult => {
+    const now = Date.now();
+    if (cwStale && now >= cwStale.until) cwStale = undefined;
+    if (CW_READ_OPERATIONS.has(operation)) {
+      if (!cwStale) return cloudwatch.handle(operation, params, ctx);
+      (entry.injected ??= []).push("stale");
+      return new CloudWatchStore({ now: () => Date.now() }, cwStale.state).handle(operation, params, ctx);
+    }
+    const before = faults.staleMs ? cloudwatch.snapshot() : undefined;
+    const result = cloudwatch.handle(operation, params, ctx);
+    if (result.kind === "ok" ? result.mutated : errorMutated(result)) {
+      if (before && faults.staleMs) cwStale = { state: before, until: Date.now() + faults.staleMs };
+      persist();
+    }
+    return result;
+  };
+
+  /**
+   * CloudWatch alarms on the same port (cloudwatch.ts): `X-Amz-Target: GraniteServiceVersion20100801.<Op>`,
+   * AWS JSON 1.0. Same order as Step Functions: auth, faults, token buckets, parse, store. No IAM check.
+   */
+  const handleCloudWatchCall = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string, time: number,
+    requestId: string, auth: string, cred: RegExpExecArray | null, target: string) => {
+    const operation = target.startsWith(CW_TARGET_PREFIX) ? target.slice(CW_TARGET_PREFIX.length) : target;
+    const { params, parseFailed } = parseJsonBody(raw);
+    const entry: CallLogEntry = { seq: ++callSeq, time, operation, params, outcome: "ok", status: 200, requestId, service: "cloudwatch" };
+    if (cred) entry.region = cred[3];
+    calls.push(entry);
+    const fail = (e: CwError, outcome = e.code) => {
+      entry.outcome = outcome;
+      entry.status = e.status;
+      sendCwError(res, e, requestId);
+    };
+    const failSfn = (e: SfnError) => fail(cwErr.other(e.code, e.message, e.status));
+
+    if (auth === "") return failSfn(MISSING_AUTH);
+    if (!cred) return failSfn(INCOMPLETE_SIGNATURE);
+    const caller: Principal | SfnError = identities.resolve(cred[1], tokenOf(req), cred[3]);
+    if (isSfnError(caller)) return failSfn(caller);
+    entry.caller = caller.arn;
+    // An operation CloudWatch has but this endpoint does not model (or a target of no service): answered like
+    // a Coral JSON front end, UnknownOperationException (the answer AWS JSON services give an unknown target;
+    // UNVERIFIED for CloudWatch, which may answer InvalidAction as its Query API does).
+    if (!target.startsWith(CW_TARGET_PREFIX) || !(CW_OPERATIONS as readonly string[]).includes(operation)) {
+      return fail(cwErr.other(UNKNOWN_OPERATION.code, UNKNOWN_OPERATION.message, UNKNOWN_OPERATION.status));
+    }
+
+    const fault = await injectFault(operation, entry, req);
+    if (fault.kind === "drop") return;
+    if (fault.kind === "5xx") return fail(fault.status === 503 ? cwErr.serviceUnavailable() : cwErr.internalFailure(), "fault:5xx");
+    if (fault.kind === "throttle") return fail(cwErr.throttling(), "fault:throttle");
+
+    if (throttling && !buckets.take(`${caller.account}|${cred[3]}`, cloudWatchBucket(operation))) return fail(cwErr.throttling());
+    if (parseFailed || typeof params !== "object" || params === null || Array.isArray(params)) {
+      return failSfn(SERIALIZATION);
+    }
+    const result = runCloudWatch(operation, params, { region: cred[3], account: caller.account }, entry);
+    if (result.kind === "error") return fail(result);
+    send(res, 200, result.body, requestId);
+  };
+
   const handleAws = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const time = Date.now();
     const requestId = randomUUID();
@@ -226,17 +346,15 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
       const auth = String(req.headers.authorization ?? "");
       const cred = CREDENTIAL_RE.exec(auth);
       if (isStsRequest(req, cred)) return handleStsCall(req, res, raw, time, requestId, auth, cred);
+      // CloudWatch: its X-Amz-Target prefix, or a request signed for service "monitoring" (the credential scope).
+      const cwTarget = String(req.headers["x-amz-target"] ?? "");
+      if (cwTarget.startsWith(CW_TARGET_PREFIX) || cred?.[4] === "monitoring") {
+        return handleCloudWatchCall(req, res, raw, time, requestId, auth, cred, cwTarget);
+      }
     }
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    let params: any;
-    let parseFailed = false;
-    try {
-      params = raw.trim() === "" ? {} : JSON.parse(raw);
-    } catch {
-      parseFailed = true;
-      params = raw;
-    }
+    const { params, parseFailed } = parseJsonBody(raw);
     const auth = String(req.headers.authorization ?? "");
     const cred = CREDENTIAL_RE.exec(auth);
     const entry: CallLogEntry = { seq: ++callSeq, time, operation, params, outcome: "ok", status: 200, requestId };
@@ -257,18 +375,8 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
       return fail(UNKNOWN_OPERATION);
     }
 
-    const fault = decideFault(faults, counters, operation, rng);
-    if (fault.latencyMs > 0) {
-      (entry.injected ??= []).push(`latency:${fault.latencyMs}ms`);
-      await sleep(fault.latencyMs);
-    }
-    if (fault.kind) (entry.injected ??= []).push(fault.kind);
-    if (fault.kind === "drop") {
-      entry.outcome = "fault:drop";
-      entry.status = 0;
-      req.socket.destroy();
-      return;
-    }
+    const fault = await injectFault(operation, entry, req);
+    if (fault.kind === "drop") return;
     if (fault.kind === "5xx") return fail(fault.status === 503 ? SERVICE_UNAVAILABLE : INTERNAL_FAILURE, "fault:5xx");
     if (fault.kind === "throttle") return fail(THROTTLING, "fault:throttle");
 
@@ -294,10 +402,12 @@ export async function startSfnLocal(opts: SfnLocalOptions = {}): Promise<SfnLoca
       throttling = on;
       if (on) buckets.reset();
     },
-    snapshot: () => ({ ...store.snapshot(), seed, faults, throttling }),
+    snapshot: () => ({ ...store.snapshot(), cloudwatch: cloudwatch.snapshot(), seed, faults, throttling }),
     reset: () => {
       store.reset();
+      cloudwatch.reset();
       stale = undefined;
+      cwStale = undefined;
       buckets.reset();
       persist();
     },

@@ -5,6 +5,7 @@ import { executionArn, parseStateMachineArn, stateMachineArn } from "./arn";
 import {
   C, MSG, SERIALIZATION, SfnError, coralValidationError, constraintViolation, isSfnError, sensitiveConstraintViolation, sfnError,
 } from "./errors";
+import { runDefinition } from "./asl";
 import { Random, pickWeighted } from "./rng";
 
 export const LIMITS = {
@@ -101,9 +102,18 @@ export interface ExecutionRecord {
   stateMachineVersionArn?: string;
   stateMachineAliasArn?: string;
   input: string;
-  output: string;
-  status: "RUNNING" | "SUCCEEDED";
+  /**
+   * The outcome the run reaches at stopDate (asl.ts computes the whole run at StartExecution); until then
+   * DescribeExecution reports RUNNING. Records from older state files: SUCCEEDED with stopDate = startDate.
+   */
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  /** JSON text of the final state's output; SUCCEEDED only. */
+  output?: string;
+  /** FAILED / TIMED_OUT: the error and cause (each absent when the Fail state names none). */
+  error?: string;
+  cause?: string;
   startDate: number;
+  /** When the run ends (start + the total of its Wait states); absent: running for good. */
   stopDate?: number;
 }
 
@@ -751,10 +761,19 @@ export class SfnStore {
     const arn = executionArn(sm.region, parseStateMachineArn(sm.arn)?.account ?? this.deps.accountId, sm.name, name);
     if (this.state.executions[arn]) return sfnError("ExecutionAlreadyExists", MSG.executionAlreadyExists(arn));
     const now = this.deps.now();
-    // Executions are recorded, not run: they finish at once with their input as output.
+    // The definition of what the execution targets: a version's (picked by weight for an alias), else the
+    // state machine's latest. The run is computed now, whole; reads report it by the clock.
+    const definition = versionArn ? this.state.versions[versionArn]?.definition : sm.definition;
+    if (definition === undefined) return notFound;
+    const run = runDefinition(definition, input, now, {
+      context: { executionArn: arn, executionName: name, roleArn: sm.roleArn, stateMachineArn: sm.arn, stateMachineName: sm.name },
+    });
     this.state.executions[arn] = {
       seq: this.nextSeq(), arn, name, stateMachineArn: sm.arn, stateMachineVersionArn: versionArn,
-      stateMachineAliasArn: aliasArn, input, output: input, status: "SUCCEEDED", startDate: now, stopDate: now,
+      stateMachineAliasArn: aliasArn, input, status: run.status, startDate: now, stopDate: run.endAt,
+      ...(run.output !== undefined ? { output: run.output } : {}),
+      ...(run.error !== undefined ? { error: run.error } : {}),
+      ...(run.cause !== undefined ? { cause: run.cause } : {}),
     };
     return ok({ executionArn: arn, startDate: secs(now) }, true);
   }
@@ -766,13 +785,23 @@ export class SfnStore {
     if (bad) return bad;
     const e = this.state.executions[p.executionArn];
     if (!e) return sfnError("ExecutionDoesNotExist", MSG.executionDoesNotExist(p.executionArn));
+    // RUNNING until the run's end by the clock, then its outcome (stopDate = the end, not the read).
+    const ended = e.stopDate !== undefined && this.deps.now() >= e.stopDate;
+    const status = ended ? e.status : "RUNNING";
+    const succeeded = status === "SUCCEEDED";
+    const failed = status === "FAILED" || status === "TIMED_OUT";
+    // AWS: a FAILED or TIMED_OUT Standard execution can be redriven (for 14 days); the others cannot.
+    const redrive = failed
+      ? { redriveStatus: "REDRIVABLE" }
+      : { redriveStatus: "NOT_REDRIVABLE", redriveStatusReason: `Execution is ${status} and cannot be redriven` };
     return ok(compact({
-      executionArn: e.arn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status,
-      startDate: secs(e.startDate), stopDate: e.stopDate === undefined ? undefined : secs(e.stopDate),
-      input: e.input, inputDetails: { included: true }, output: e.output, outputDetails: { included: true },
+      executionArn: e.arn, stateMachineArn: e.stateMachineArn, name: e.name, status,
+      startDate: secs(e.startDate), stopDate: ended ? secs(e.stopDate!) : undefined,
+      input: e.input, inputDetails: { included: true },
+      output: succeeded ? e.output : undefined, outputDetails: succeeded && e.output !== undefined ? { included: true } : undefined,
+      error: failed ? e.error : undefined, cause: failed ? e.cause : undefined,
       stateMachineVersionArn: e.stateMachineVersionArn, stateMachineAliasArn: e.stateMachineAliasArn,
-      redriveCount: 0, redriveStatus: "NOT_REDRIVABLE",
-      redriveStatusReason: `Execution is ${e.status} and cannot be redriven`,
+      redriveCount: 0, ...redrive,
     }));
   }
 }
