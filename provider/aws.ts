@@ -4,12 +4,14 @@
  * message and request id and say which alias they concern.
  */
 import type { SFNClient, SFNClientConfig } from "@aws-sdk/client-sfn";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { parseAliasArn, parseVersionArn } from "./arn";
 import { RoutingEntry } from "./types";
 import { AliasConfiguration, canonicalRouting } from "./normalize";
 import { awsAnswered, backoffMs, classify, TokenBucket } from "./pacing";
 import { AWS_BUCKETS } from "./rules";
 import { credentialsFor } from "./credentials";
+import { isStaleRead, STALE_REREAD_DELAYS_MS } from "./consistency";
 
 /** Where and as whom to call AWS, beyond what the SDK finds itself (environment, profiles, SSO...). */
 export interface AwsSettings {
@@ -24,6 +26,9 @@ export interface AwsSettings {
     /** An explicit STS endpoint for those roles (`aws:endpoints` entry `sts`); else the SDK's own resolution,
      * which honours `AWS_ENDPOINT_URL_STS` and `AWS_ENDPOINT_URL`. */
     readonly stsEndpoint?: string;
+    /** An explicit CloudWatch endpoint for alarm reads (`aws:endpoints` entry `cloudwatch`); else the SDK's own
+     * resolution, which honours `AWS_ENDPOINT_URL_CLOUDWATCH` and `AWS_ENDPOINT_URL`. */
+    readonly cloudwatchEndpoint?: string;
 }
 
 /** One role of `aws:assumeRoles`, checked (config.ts), in the terms of STS AssumeRole (credentials.ts). */
@@ -68,7 +73,7 @@ function requestTimeoutMs(): number {
 
 interface Session {
     settings: AwsSettings;
-    clients: Record<string, SFNClient>;
+    clients: Record<string, SFNClient | CloudWatchClient>;
     /** When AWS last answered a call of each operation in each region: while others get through, a retried call waits on. */
     lastAcceptedAt: Record<string, number>;
     /** AWS's token bucket of each operation in each region, mirrored (pacing.ts). */
@@ -127,10 +132,14 @@ function sdk(): typeof import("@aws-sdk/client-sfn") {
     return require("@aws-sdk/client-sfn");
 }
 
-export function clientFor(region: string): SFNClient {
+/** The two services the provider calls, each with its SDK client and its endpoint setting. */
+export type Service = "sfn" | "cloudwatch";
+
+function makeClient(service: Service, region: string): SFNClient | CloudWatchClient {
     const { settings, clients } = session();
-    const { endpoint, profile } = settings;
-    const key = `${region}|${endpoint ?? ""}`;
+    const { profile } = settings;
+    const endpoint = service === "sfn" ? settings.endpoint : settings.cloudwatchEndpoint;
+    const key = `${service}|${region}|${endpoint ?? ""}`;
     let client = clients[key];
     if (!client) {
         const requestTimeout = requestTimeoutMs();
@@ -146,10 +155,23 @@ export function clientFor(region: string): SFNClient {
         if (profile) config.profile = profile;
         const credentials = credentialsFor(settings, region);
         if (credentials) config.credentials = credentials;
-        client = new (sdk().SFNClient)(config);
+        client = service === "sfn" ? new (sdk().SFNClient)(config) : new (cloudwatchSdk().CloudWatchClient)(config);
         clients[key] = client;
     }
     return client;
+}
+
+export function clientFor(region: string): SFNClient {
+    return makeClient("sfn", region) as SFNClient;
+}
+
+export function cloudwatchClientFor(region: string): CloudWatchClient {
+    return makeClient("cloudwatch", region) as CloudWatchClient;
+}
+
+/** The CloudWatch SDK, loaded when first needed (as `sdk()`). */
+function cloudwatchSdk(): typeof import("@aws-sdk/client-cloudwatch") {
+    return require("@aws-sdk/client-cloudwatch");
 }
 
 /** An AWS failure, as the user sees it: AWS's error name kept as `name`, with the request id. */
@@ -236,10 +258,10 @@ function bucketFor(key: string, operation: string): TokenBucket {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function send<T>(region: string, operation: string, subject: string, command: unknown): Promise<T> {
+async function send<T>(region: string, operation: string, subject: string, command: unknown, service: Service = "sfn"): Promise<T> {
     const started = Date.now();
     const { lastAcceptedAt } = session();
-    const key = `${region}|${operation}`;
+    const key = `${service}|${region}|${operation}`;
     const bucket = bucketFor(key, operation);
     let attempts = 0;
     let throttled = 0;
@@ -249,7 +271,7 @@ async function send<T>(region: string, operation: string, subject: string, comma
         if (wait > 0) await sleep(wait);
         attempts++;
         try {
-            const out = (await clientFor(region).send(command as never)) as T;
+            const out = (await (makeClient(service, region) as SFNClient).send(command as never)) as T;
             lastAcceptedAt[key] = Date.now();
             return out;
         } catch (e) {
@@ -355,6 +377,21 @@ export async function describeAlias(region: string, arn: string): Promise<LiveAl
 }
 
 /**
+ * The alias as AWS has it, read again (after STALE_REREAD_DELAYS_MS) while the answer is older than `known`
+ * (what this provider recorded or wrote last): a stale read, not drift. The last answer may still be stale;
+ * callers decide what that means (isStaleRead). Without `known`, one Describe.
+ */
+export async function describeAliasSince(region: string, arn: string, known?: { creationDate?: unknown; updateDate?: unknown }): Promise<LiveAlias | undefined> {
+    let live = await describeAlias(region, arn);
+    for (const delay of STALE_REREAD_DELAYS_MS) {
+        if (!live || !known || !isStaleRead(live, known)) break;
+        await sleep(delay);
+        live = await describeAlias(region, arn);
+    }
+    return live;
+}
+
+/**
  * The version numbers a state machine has, every page of them; undefined when the state machine does not
  * exist. Used on failure paths only, to say what exists instead of guessing.
  */
@@ -393,4 +430,62 @@ export async function deleteAlias(region: string, arn: string): Promise<void> {
     }
     (session().deletedAt ??= {})[arn] = Date.now();
     delete session().claims?.[arn];
+}
+
+// ---- rollouts: alarms and the pre-traffic execution ---------------------------------------------------
+
+/** One alarm's state, as DescribeAlarms gives it. */
+export interface AlarmStateRead {
+    readonly name: string;
+    readonly state: string;
+    readonly reason?: string;
+    readonly type: "MetricAlarm" | "CompositeAlarm";
+}
+
+/** DescribeAlarms takes at most 100 names per call (CloudWatch API Reference, DescribeAlarms AlarmNames). */
+export const DESCRIBE_ALARMS_NAMES_MAX = 100;
+
+/**
+ * The states of the named alarms, metric and composite alike: AlarmTypes is always sent, since omitting it
+ * returns metric alarms only (DescribeAlarms), and every page is read. One call per 100 names and page;
+ * names that do not exist are simply absent from the answer.
+ */
+export async function describeAlarmStates(region: string, names: readonly string[], subject: string): Promise<AlarmStateRead[]> {
+    const out: AlarmStateRead[] = [];
+    for (let i = 0; i < names.length; i += DESCRIBE_ALARMS_NAMES_MAX) {
+        const batch = names.slice(i, i + DESCRIBE_ALARMS_NAMES_MAX);
+        let nextToken: string | undefined;
+        do {
+            const page = await send<{
+                MetricAlarms?: { AlarmName?: string; StateValue?: string; StateReason?: string }[];
+                CompositeAlarms?: { AlarmName?: string; StateValue?: string; StateReason?: string }[];
+                NextToken?: string;
+            }>(region, "DescribeAlarms", subject, new (cloudwatchSdk().DescribeAlarmsCommand)({
+                AlarmNames: batch, AlarmTypes: ["MetricAlarm", "CompositeAlarm"], MaxRecords: 100, NextToken: nextToken,
+            }), "cloudwatch");
+            for (const a of page.MetricAlarms ?? []) out.push({ name: a.AlarmName ?? "", state: a.StateValue ?? "", reason: a.StateReason, type: "MetricAlarm" });
+            for (const a of page.CompositeAlarms ?? []) out.push({ name: a.AlarmName ?? "", state: a.StateValue ?? "", reason: a.StateReason, type: "CompositeAlarm" });
+            nextToken = page.NextToken;
+        } while (nextToken);
+    }
+    return out;
+}
+
+/** Starts one execution of a version (its ARN: not through any alias). */
+export async function startExecution(region: string, versionArn: string, name: string, input: string): Promise<{ executionArn: string }> {
+    const out = await send<{ executionArn?: string }>(region, "StartExecution", versionArn,
+        new (sdk().StartExecutionCommand)({ stateMachineArn: versionArn, name, input }));
+    return { executionArn: out.executionArn ?? "" };
+}
+
+export interface ExecutionRead {
+    readonly status: string;
+    readonly error?: string;
+    readonly cause?: string;
+}
+
+export async function describeExecution(region: string, executionArn: string): Promise<ExecutionRead> {
+    const out = await send<{ status?: string; error?: string; cause?: string }>(region, "DescribeExecution", executionArn,
+        new (sdk().DescribeExecutionCommand)({ executionArn }));
+    return { status: out.status ?? "", error: out.error, cause: out.cause };
 }

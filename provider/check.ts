@@ -29,6 +29,8 @@ import {
     WEIGHT_SUM,
 } from "./rules";
 import { closest } from "./suggest";
+import { stateMachineOf } from "./diff";
+import { checkPreference } from "./rollout/preference";
 
 export interface CheckFailure {
     readonly property: string;
@@ -171,7 +173,8 @@ function checkRouting(routing: unknown, failures: CheckFailure[]): void {
     if (routing === undefined) {
         fail(
             "routingConfiguration",
-            `routingConfiguration is required: 1 or 2 entries { stateMachineVersionArn, weight } whose weights sum to ${WEIGHT_SUM}.`,
+            `routingConfiguration is required: 1 or 2 entries { stateMachineVersionArn, weight } whose weights sum to ${WEIGHT_SUM}; ` +
+                `or set deploymentPreference instead, to move all traffic to one version gradually.`,
         );
         return;
     }
@@ -335,6 +338,20 @@ export function checkAlias(olds: Inputs, news: Inputs): CheckOutcome {
         fail("adoptExisting", `adoptExisting must be true or false, but received ${received(adopt)}; write it without quotes, or omit it (false).`);
     }
 
-    checkRouting(news.routingConfiguration, failures);
+    const preference = news.deploymentPreference;
+    if (preference === undefined) {
+        checkRouting(news.routingConfiguration, failures);
+    } else if (news.routingConfiguration !== undefined) {
+        fail(
+            "deploymentPreference",
+            "routingConfiguration and deploymentPreference are both set, but they are mutually exclusive (as in CloudFormation): " +
+                "deploymentPreference moves all traffic to its version gradually; routingConfiguration sets the weights at once. Keep one.",
+        );
+    } else {
+        // The state machine the alias is on, from the previous inputs: a rollout stays within it.
+        const oldPreference = isPlainObject(olds.deploymentPreference) ? olds.deploymentPreference : undefined;
+        const machine = stateMachineOf(olds.routingConfiguration) ?? stateMachineOf(oldPreference ? [oldPreference] : undefined);
+        failures.push(...checkPreference(preference, machine).failures);
+    }
     return { inputs, failures };
 }

@@ -1,6 +1,7 @@
 /**
  * Stack configuration the provider honours, read at run time in configure (never captured when the
- * provider is serialized): the same `aws:*` keys that @pulumi/aws users already set. Pure.
+ * provider is serialized): the same `aws:*` keys that @pulumi/aws users already set. Pure. The provider
+ * plugin reads the same settings under its own namespace (`sfn-alias:*`, `ns`), with the same rules.
  */
 import { AssumeRoleSettings, AwsSettings } from "./aws";
 
@@ -8,10 +9,12 @@ import { AssumeRoleSettings, AwsSettings } from "./aws";
 export const ENDPOINT_KEYS = ["sfn", "stepfunctions"];
 /** The key of an `aws:endpoints` entry that names STS (for assumed roles), as @pulumi/aws spells it. */
 export const STS_ENDPOINT_KEYS = ["sts"];
+/** The key of an `aws:endpoints` entry that names CloudWatch (alarm reads of a rollout), as @pulumi/aws spells it. */
+export const CLOUDWATCH_ENDPOINT_KEYS = ["cloudwatch"];
 
 export type ConfigGetter = (key: string) => string | undefined;
 
-function endpointFrom(raw: unknown, keys: readonly string[] = ENDPOINT_KEYS): string | undefined {
+function endpointFrom(raw: unknown, keys: readonly string[] = ENDPOINT_KEYS, ns = "aws"): string | undefined {
     // Config values usually arrive as JSON text; an engine may also pass structured values as they are.
     let parsed: unknown = raw;
     if (typeof raw === "string") {
@@ -19,7 +22,7 @@ function endpointFrom(raw: unknown, keys: readonly string[] = ENDPOINT_KEYS): st
             parsed = JSON.parse(raw);
         } catch {
             // Its text is not repeated: a config value may be a secret (and JSON.parse's own message quotes it).
-            throw new Error(`aws:endpoints is not JSON (its ${raw.length} characters are not shown, as config may be secret); set it as a list such as [{"sfn": "http://127.0.0.1:4566"}].`);
+            throw new Error(`${ns}:endpoints is not JSON (its ${raw.length} characters are not shown, as config may be secret); set it as a list such as [{"sfn": "http://127.0.0.1:4566"}].`);
         }
     }
     const entries = Array.isArray(parsed) ? parsed : [parsed];
@@ -30,7 +33,7 @@ function endpointFrom(raw: unknown, keys: readonly string[] = ENDPOINT_KEYS): st
             if (typeof value !== "string" || !/^https?:\/\/[^\s/]+/.test(value)) {
                 // A string is an endpoint (structural, shortened); anything else is named by its type, never dumped.
                 const got = typeof value === "string" ? JSON.stringify(value.length > 120 ? `${value.slice(0, 117)}...` : value) : typeName(value);
-                throw new Error(`aws:endpoints entry ${key} must be an http(s) URL such as "http://127.0.0.1:4566", but received ${got}.`);
+                throw new Error(`${ns}:endpoints entry ${key} must be an http(s) URL such as "http://127.0.0.1:4566", but received ${got}.`);
             }
             return value;
         }
@@ -256,43 +259,44 @@ function roleFrom(at: string, entry: unknown, chained: boolean): AssumeRoleSetti
  * The roles to assume, in order: `aws:assumeRoles` (a list, as @pulumi/aws v7 reads it) or `aws:assumeRole`
  * (one object, v6's form). Each role after the first is assumed with the credentials of the one before it.
  */
-export function assumeRolesFrom(get: ConfigGetter): AssumeRoleSettings[] {
-    const rawList = get("aws:assumeRoles") || undefined;
-    const rawOne = get("aws:assumeRole") || undefined;
+export function assumeRolesFrom(get: ConfigGetter, ns = "aws"): AssumeRoleSettings[] {
+    const rawList = get(`${ns}:assumeRoles`) || undefined;
+    const rawOne = get(`${ns}:assumeRole`) || undefined;
     if (rawList !== undefined && rawOne !== undefined) {
-        throw new Error("aws:assumeRoles and aws:assumeRole are both set; keep one: aws:assumeRoles (a list, the form @pulumi/aws v7 reads), or aws:assumeRole (one role, v6's form).");
+        throw new Error(`${ns}:assumeRoles and ${ns}:assumeRole are both set; keep one: ${ns}:assumeRoles (a list, the form @pulumi/aws v7 reads), or ${ns}:assumeRole (one role, v6's form).`);
     }
     if (rawList !== undefined) {
-        const list = parseJsonValue("aws:assumeRoles", rawList, `a list such as [{"roleArn": "${EXAMPLE_ROLE}"}]`);
+        const list = parseJsonValue(`${ns}:assumeRoles`, rawList, `a list such as [{"roleArn": "${EXAMPLE_ROLE}"}]`);
         if (!Array.isArray(list)) {
-            const hint = typeof list === "object" && list !== null ? `; for one role, put it in a list: [{"roleArn": ...}] (the single-object form is v6's aws:assumeRole)` : "";
-            throw new Error(`aws:assumeRoles must be a list of roles such as [{"roleArn": "${EXAMPLE_ROLE}"}], but is ${typeName(list)}${hint}.`);
+            const hint = typeof list === "object" && list !== null ? `; for one role, put it in a list: [{"roleArn": ...}] (the single-object form is v6's ${ns}:assumeRole)` : "";
+            throw new Error(`${ns}:assumeRoles must be a list of roles such as [{"roleArn": "${EXAMPLE_ROLE}"}], but is ${typeName(list)}${hint}.`);
         }
-        return list.map((entry, i) => roleFrom(`aws:assumeRoles[${i}]`, entry, i > 0));
+        return list.map((entry, i) => roleFrom(`${ns}:assumeRoles[${i}]`, entry, i > 0));
     }
     if (rawOne !== undefined) {
-        const one = parseJsonValue("aws:assumeRole", rawOne, `an object such as {"roleArn": "${EXAMPLE_ROLE}"}`);
+        const one = parseJsonValue(`${ns}:assumeRole`, rawOne, `an object such as {"roleArn": "${EXAMPLE_ROLE}"}`);
         if (Array.isArray(one)) {
-            throw new Error(`aws:assumeRole is one role (an object such as {"roleArn": "${EXAMPLE_ROLE}"}), but is a list; for a chain of roles, set aws:assumeRoles instead.`);
+            throw new Error(`${ns}:assumeRole is one role (an object such as {"roleArn": "${EXAMPLE_ROLE}"}), but is a list; for a chain of roles, set ${ns}:assumeRoles instead.`);
         }
-        return [roleFrom("aws:assumeRole", one, false)];
+        return [roleFrom(`${ns}:assumeRole`, one, false)];
     }
     return [];
 }
 
-export function settingsFromConfig(get: ConfigGetter): AwsSettings {
-    const rawEndpoints = get("aws:endpoints");
-    const endpoint = rawEndpoints ? endpointFrom(rawEndpoints) : undefined;
-    const stsEndpoint = rawEndpoints ? endpointFrom(rawEndpoints, STS_ENDPOINT_KEYS) : undefined;
-    const assumeRoles = assumeRolesFrom(get);
-    const profile = get("aws:profile") || undefined;
-    const accessKeyId = get("aws:accessKey") || undefined;
-    const secretAccessKey = get("aws:secretKey") || undefined;
-    const sessionToken = get("aws:token") || undefined;
+export function settingsFromConfig(get: ConfigGetter, ns = "aws"): AwsSettings {
+    const rawEndpoints = get(`${ns}:endpoints`);
+    const endpoint = rawEndpoints ? endpointFrom(rawEndpoints, ENDPOINT_KEYS, ns) : undefined;
+    const stsEndpoint = rawEndpoints ? endpointFrom(rawEndpoints, STS_ENDPOINT_KEYS, ns) : undefined;
+    const cloudwatchEndpoint = rawEndpoints ? endpointFrom(rawEndpoints, CLOUDWATCH_ENDPOINT_KEYS, ns) : undefined;
+    const assumeRoles = assumeRolesFrom(get, ns);
+    const profile = get(`${ns}:profile`) || undefined;
+    const accessKeyId = get(`${ns}:accessKey`) || undefined;
+    const secretAccessKey = get(`${ns}:secretKey`) || undefined;
+    const sessionToken = get(`${ns}:token`) || undefined;
     if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
         // Name the key that is missing, never the value of the one that is set.
-        const missing = accessKeyId === undefined ? "aws:accessKey" : "aws:secretKey";
-        throw new Error(`aws:accessKey and aws:secretKey go together, but ${missing} is not set; set both, or neither to use the AWS SDK's credential chain.`);
+        const missing = accessKeyId === undefined ? `${ns}:accessKey` : `${ns}:secretKey`;
+        throw new Error(`${ns}:accessKey and ${ns}:secretKey go together, but ${missing} is not set; set both, or neither to use the AWS SDK's credential chain.`);
     }
     return {
         ...(endpoint ? { endpoint } : {}),
@@ -300,5 +304,6 @@ export function settingsFromConfig(get: ConfigGetter): AwsSettings {
         ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
         ...(assumeRoles.length ? { assumeRoles } : {}),
         ...(stsEndpoint ? { stsEndpoint } : {}),
+        ...(cloudwatchEndpoint ? { cloudwatchEndpoint } : {}),
     };
 }

@@ -6,6 +6,7 @@ import { parseVersionArn } from "./arn";
 import { canonicalDescription, sameRouting } from "./normalize";
 import { isUnknown, REPLACE_ON, UNKNOWN } from "./rules";
 import { RoutingEntry } from "./types";
+import { MARKER_KEY } from "./rollout/plan";
 
 export interface AliasDiff {
     /** Always a boolean: undefined would make the engine compare raw inputs, `__provider` included. */
@@ -38,13 +39,24 @@ export function stateMachineOf(routing: unknown): string | undefined {
 
 /** The parts of the alias ARN (rules.ts REPLACE_ON) as far as they are known; `unknown` while not yet known. */
 function identityOf(props: Props, recordedMachine?: unknown): Record<keyof typeof REPLACE_ON, string | typeof UNKNOWN | undefined> {
-    const routing = props.routingConfiguration;
+    const routing = props.routingConfiguration ?? preferenceRouting(props.deploymentPreference);
     return {
         aliasName: isUnknown(props.name) ? UNKNOWN : (props.name as string | undefined),
         // Unknown versions are reported as an update, not a replacement: the up runs diff again with known
         // values, and replaces then if the versions turn out to belong to another state machine.
         stateMachineArn: (recordedMachine as string | undefined) ?? (containsUnknown(routing) ? undefined : stateMachineOf(routing)),
     };
+}
+
+/**
+ * Where a deploymentPreference ends: 100% on its version (an unknown or missing version stays unknown).
+ * What the rollout goes through on the way is the update's business, not the diff's.
+ */
+export function preferenceRouting(preference: unknown): unknown {
+    if (preference === undefined) return undefined;
+    if (isUnknown(preference) || typeof preference !== "object" || preference === null) return UNKNOWN;
+    const version = (preference as Props).stateMachineVersionArn;
+    return [{ stateMachineVersionArn: version === undefined ? UNKNOWN : version, weight: 100 }];
 }
 
 export function diffAlias(olds: Props, news: Props): AliasDiff {
@@ -65,9 +77,12 @@ export function diffAlias(olds: Props, news: Props): AliasDiff {
     if (isUnknown(news.description) || canonicalDescription(news.description as string) !== canonicalDescription(olds.description as string)) {
         diffs.push("description");
     }
-    const newRouting = news.routingConfiguration;
-    if (containsUnknown(newRouting) || !sameRouting((olds.routingConfiguration ?? []) as RoutingEntry[], (newRouting ?? []) as RoutingEntry[])) {
-        diffs.push("routingConfiguration");
+    const gradual = news.deploymentPreference !== undefined;
+    const newRouting = gradual ? preferenceRouting(news.deploymentPreference) : news.routingConfiguration;
+    // A rollout left part-way (its marker recorded) is still to finish, or to route back: always an update.
+    const unfinished = gradual && olds[MARKER_KEY] !== undefined;
+    if (unfinished || containsUnknown(newRouting) || !sameRouting((olds.routingConfiguration ?? []) as RoutingEntry[], (newRouting ?? []) as RoutingEntry[])) {
+        diffs.push(gradual ? "deploymentPreference" : "routingConfiguration");
     }
 
     // adoptExisting is deliberately not compared: it changes nothing in AWS.

@@ -7,7 +7,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { aliasArnOf, parseAliasArn, parseVersionArn } from "./arn";
 import { isStaleRead, STALE_REREAD_DELAYS_MS } from "./consistency";
 import {
-    claim, claimedByAnother, configureAws, createAlias, deletedRecently, deleteAlias, describeAlias, isAwsError, listVersions, LiveAlias, updateAlias,
+    claim, claimedByAnother, configureAws, createAlias, deletedRecently, deleteAlias, describeAlias, describeAliasSince, isAwsError, listVersions, LiveAlias, updateAlias,
 } from "./aws";
 import { checkAlias } from "./check";
 import { settingsFromConfig } from "./config";
@@ -15,17 +15,46 @@ import { diffAlias } from "./diff";
 import { alreadyExistsMessage, isMissingVersionMessage, KnownVersions, missingVersionMessage } from "./explain";
 import { aliasOutputs, canonicalConfiguration } from "./normalize";
 import { AliasInputs, AliasOutputs, RoutingEntry } from "./types";
+import { MARKER_KEY, RolloutMarker } from "./rollout/plan";
+import { checkPreference, RolloutPreference } from "./rollout/preference";
+import { gate, RolloutFailure, runRollout } from "./rollout/runner";
 
 type Props = Record<string, unknown>;
 
 /** The inputs without the engine's `__provider`. */
 function desiredOf(inputs: Props): AliasInputs {
+    let preference: RolloutPreference | undefined;
+    if (inputs.deploymentPreference !== undefined) {
+        const checked = checkPreference(inputs.deploymentPreference);
+        // check refuses such inputs before they get here; this guards direct use of the provider.
+        if (!checked.preference) throw new Error(`deploymentPreference is not valid: ${checked.failures.map((f) => f.reason).join(" ") || "it holds unknown values"}; run check first.`);
+        preference = checked.preference;
+    }
     return {
         name: inputs.name as string,
         ...(typeof inputs.description === "string" ? { description: inputs.description } : {}),
-        routingConfiguration: (inputs.routingConfiguration as RoutingEntry[]).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
+        routingConfiguration: preference
+            ? [{ stateMachineVersionArn: preference.stateMachineVersionArn, weight: 100 }]
+            : (inputs.routingConfiguration as RoutingEntry[]).map((r) => ({ stateMachineVersionArn: r.stateMachineVersionArn, weight: r.weight })),
         ...(inputs.adoptExisting !== undefined ? { adoptExisting: inputs.adoptExisting as boolean } : {}),
+        ...(preference ? { deploymentPreference: preference } : {}),
     };
+}
+
+/**
+ * A rollout that stopped, as the engine must record it: an error that carries the alias as AWS has it (and
+ * the marker of a rollout left part-way), which the dynamic-provider shim passes on as a partial failure
+ * (ErrorResourceInitFailed), and the engine records as the resource's state (step.go UpdateStep.Apply).
+ * `__provider` goes with it: later calls on the resource rebuild the provider from the recorded state.
+ */
+function recordedFailure(failure: RolloutFailure, desired: AliasInputs, stateMachineArn: string, providerText: unknown): Error {
+    const live = failure.live;
+    const outs = aliasOutputs({ ...live, name: desired.name, arn: live.arn, stateMachineArn, adoptExisting: desired.adoptExisting });
+    const error = failure as RolloutFailure & { id?: string; properties?: Props; reasons?: string[] };
+    error.id = live.arn;
+    error.properties = { ...outs, ...(failure.marker ? { [MARKER_KEY]: { ...failure.marker } } : {}), ...(providerText !== undefined ? { __provider: providerText } : {}) };
+    error.reasons = [failure.message];
+    return error;
 }
 
 function regionAndMachineOf(routing: readonly RoutingEntry[]): { region: string; stateMachineArn: string } {
@@ -91,6 +120,36 @@ async function adopt(region: string, arn: string, stateMachineArn: string, desir
     return aliasOutputs({ ...desired, arn, stateMachineArn, creationDate: live.creationDate, updateDate: updateDate || live.updateDate });
 }
 
+/**
+ * An update with deploymentPreference: reads the alias (one Describe), then lets the runner move it.
+ */
+async function rollout(id: string, region: string, stateMachineArn: string, desired: AliasInputs, olds: Props, providerText: unknown): Promise<AliasOutputs> {
+    const preference = desired.deploymentPreference!;
+    const live = await describeAliasSince(region, id, olds);
+    if (!live) {
+        // Deleted outside Pulumi: brought back as a create would make it, at 100% on the version (as update does).
+        await gate({ region, aliasName: desired.name, preference });
+        let created: { arn: string; creationDate: string };
+        try {
+            created = await createAlias(region, id, desired);
+        } catch (c) {
+            throw await explainMissingVersion(c, region, id, stateMachineArn, desired.routingConfiguration);
+        }
+        return claimed(aliasOutputs({ ...desired, arn: id, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate })).outs;
+    }
+    const marker = olds[MARKER_KEY] as RolloutMarker | undefined;
+    try {
+        const after = await runRollout({
+            region, aliasArn: id, aliasName: desired.name, preference, description: desired.description ?? "", live,
+            recorded: { routing: olds.routingConfiguration as RoutingEntry[] | undefined, marker },
+        });
+        return claimed(aliasOutputs({ ...after, name: desired.name, arn: id, stateMachineArn, adoptExisting: desired.adoptExisting, creationDate: live.creationDate })).outs;
+    } catch (e) {
+        if (e instanceof RolloutFailure) throw recordedFailure(e, desired, stateMachineArn, providerText);
+        throw e;
+    }
+}
+
 /** Remembers that this process wrote the alias for the resource these outputs are recorded for. */
 function claimed(outs: AliasOutputs): { id: string; outs: AliasOutputs } {
     claim(outs.arn, outs.updateDate);
@@ -149,6 +208,11 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
             if (!desired.adoptExisting) throw alreadyExists(arn, existing.creationDate);
             return claimed(await adopt(region, arn, stateMachineArn, desired, existing, inputs.__provider));
         }
+        if (desired.deploymentPreference) {
+            // Nothing to shift from: the alias starts at 100% on the version, once its alarms and its
+            // pre-traffic execution allow it.
+            await gate({ region, aliasName: desired.name, preference: desired.deploymentPreference });
+        }
         try {
             const created = await createAlias(region, arn, desired);
             return claimed(aliasOutputs({ ...desired, arn: created.arn, stateMachineArn, creationDate: created.creationDate, updateDate: created.creationDate }));
@@ -163,12 +227,7 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
 
     async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
         const { region, stateMachineArn } = parseAliasArn(id);
-        let live = await describeAlias(region, id);
-        for (const delay of STALE_REREAD_DELAYS_MS) {
-            if (!live || !props || !isStaleRead(live, props)) break;
-            await sleep(delay);
-            live = await describeAlias(region, id);
-        }
+        const live = await describeAliasSince(region, id, props);
         if (!live) return {}; // no id: the engine drops the resource
         if (props && isStaleRead(live, props)) {
             // Still older than what this provider wrote: a stale answer, not drift. What was recorded stands.
@@ -184,6 +243,9 @@ export const stateMachineAliasProvider: dynamic.ResourceProvider = {
     async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
         const { region, stateMachineArn } = parseAliasArn(id);
         const desired = desiredOf(news);
+        if (desired.deploymentPreference) {
+            return { outs: await rollout(id, region, stateMachineArn, desired, olds, news.__provider) };
+        }
         try {
             const { updateDate } = await updateAlias(region, id, canonicalConfiguration(desired));
             return {

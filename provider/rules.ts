@@ -19,7 +19,7 @@ export const AUTONAME_SUFFIX_LENGTH = 7;
 export const AUTONAME_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** The inputs a user may set. */
-export const INPUT_PROPERTIES = ["name", "description", "routingConfiguration", "adoptExisting"] as const;
+export const INPUT_PROPERTIES = ["name", "description", "routingConfiguration", "deploymentPreference", "adoptExisting"] as const;
 export const ROUTING_ENTRY_PROPERTIES = ["stateMachineVersionArn", "weight"] as const;
 
 /**
@@ -29,6 +29,8 @@ export const ROUTING_ENTRY_PROPERTIES = ["stateMachineVersionArn", "weight"] as 
  * versions of the same state machine) is updated in place, and adoptExisting changes nothing in AWS.
  */
 export const REPLACE_ON = { aliasName: "name", stateMachineArn: "routingConfiguration" } as const;
+/** With deploymentPreference, its version names the state machine (check refuses another state machine's). */
+export const STATE_MACHINE_INPUTS = ["routingConfiguration", "deploymentPreference"] as const;
 
 /**
  * AWS's token buckets for the calls this provider makes, per account, region and operation (the Step
@@ -42,6 +44,11 @@ export const AWS_BUCKETS: Readonly<Record<string, { burst: number; refillPerSeco
     DeleteStateMachineAlias: { burst: 100, refillPerSecond: 1 },
     DescribeStateMachineAlias: { burst: 200, refillPerSecond: 1 },
     ListStateMachineVersions: { burst: 100, refillPerSecond: 1 },
+    // The pre-traffic execution (the same quotas page: StartExecution and DescribeExecution in most regions).
+    StartExecution: { burst: 800, refillPerSecond: 150 },
+    DescribeExecution: { burst: 250, refillPerSecond: 15 },
+    // CloudWatch: DescribeAlarms at 9 transactions per second (an older CloudWatch quotas page; unverified).
+    DescribeAlarms: { burst: 9, refillPerSecond: 9 },
 };
 
 /** Keys the Pulumi runtime or our SDK adds next to the user's inputs. */

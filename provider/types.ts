@@ -10,8 +10,11 @@ export interface RoutingEntry {
 export interface AliasInputs {
     readonly name: string;
     readonly description?: string;
+    /** The routing to set; with deploymentPreference, 100% on its version (where the rollout ends). */
     readonly routingConfiguration: RoutingEntry[];
     readonly adoptExisting?: boolean;
+    /** A gradual rollout, checked, with its defaults (rollout/preference.ts). */
+    readonly deploymentPreference?: import("./rollout/preference").RolloutPreference;
 }
 
 /** What the provider stores and returns (normalize.ts `aliasOutputs`): every key always present. */

@@ -15,6 +15,54 @@ export interface RoutingConfigurationEntryArgs {
     readonly weight: pulumi.Input<number>;
 }
 
+/** An execution of the new version, started by its version ARN (not through the alias) before any traffic moves. */
+export interface PreTrafficExecutionArgs {
+    /** The execution's input: an object (sent as JSON) or JSON text. At most 262,144 characters. @default {} */
+    readonly input?: pulumi.Input<unknown>;
+    /** How long to wait for it to end SUCCEEDED (1-3600). Any other end, or no end in time, stops the rollout before it starts. @default 300 */
+    readonly timeoutSeconds?: pulumi.Input<number>;
+}
+
+/**
+ * A gradual rollout to one version: CloudFormation's DeploymentPreference (type, stateMachineVersionArn,
+ * percentage, interval, alarms), plus durations in seconds, explicit steps, a bake after the final shift, a
+ * pre-traffic execution, and what INSUFFICIENT_DATA and failed alarm reads mean. A create goes straight to
+ * 100% (nothing to shift from) once the alarms and the pre-traffic execution allow it.
+ */
+export interface DeploymentPreferenceArgs {
+    /** `ALL_AT_ONCE` (one shift), `CANARY` (percentage, then 100) or `LINEAR` (percentage added each interval, then 100). */
+    readonly type: pulumi.Input<"ALL_AT_ONCE" | "CANARY" | "LINEAR">;
+    /** The version to move all traffic to: a version of the state machine the alias is on. */
+    readonly stateMachineVersionArn: pulumi.Input<string>;
+    /** CANARY: the canary's first share; LINEAR: the share added per shift. 1-99. Required for both unless `steps` is set. */
+    readonly percentage?: pulumi.Input<number>;
+    /** Minutes between shifts, 1-2100 (CloudFormation's unit). Required for CANARY and LINEAR unless `intervalSeconds` is set. */
+    readonly interval?: pulumi.Input<number>;
+    /** The interval in seconds instead of minutes (not both). */
+    readonly intervalSeconds?: pulumi.Input<number>;
+    /** The new version's share after each shift, rising, each 1-99 (e.g. `[5, 25, 50]`); 100 follows. Instead of `percentage`. */
+    readonly steps?: pulumi.Input<pulumi.Input<number>[]>;
+    /**
+     * CloudWatch alarm names (1-100, metric or composite), all checked to exist and none in ALARM before the
+     * first shift, then polled during every wait and the bake: one in ALARM routes all traffic back to the
+     * version the rollout started from, in one call, and fails the update.
+     */
+    readonly alarms?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * How long alarms are watched after the final shift, while a rollback is still possible (0-126000).
+     * @default the interval; for ALL_AT_ONCE without an interval, 300 when alarms are given; 0 without alarms
+     */
+    readonly bakeTimeSeconds?: pulumi.Input<number>;
+    /** Seconds between alarm polls (1-3600); one DescribeAlarms per poll. @default 30 */
+    readonly alarmPollSeconds?: pulumi.Input<number>;
+    /** Before any traffic moves, run the new version once and require SUCCEEDED. @default none */
+    readonly preTrafficExecution?: pulumi.Input<PreTrafficExecutionArgs>;
+    /** What an alarm in INSUFFICIENT_DATA means: `"OK"` (as CloudWatch and CloudFormation take it) or `"ALARM"`. @default "OK" */
+    readonly treatInsufficientDataAs?: pulumi.Input<"OK" | "ALARM">;
+    /** When a poll cannot read the alarms (after retries): `"ROLLBACK"` (fail closed, as CodeDeploy) or `"CONTINUE"`. @default "ROLLBACK" */
+    readonly onAlarmReadFailure?: pulumi.Input<"ROLLBACK" | "CONTINUE">;
+}
+
 export interface StateMachineAliasArgs {
     /**
      * The alias name: 1-80 characters of letters, digits, `_`, `-`, `.`, not digits only.
@@ -32,9 +80,15 @@ export interface StateMachineAliasArgs {
     /**
      * One or two versions of one state machine and their weights, in any order (order never causes a diff).
      * Changing weights, or versions within the same state machine, updates the alias in place; versions of
-     * another state machine replace it.
+     * another state machine replace it. Required unless `deploymentPreference` is set (never both).
      */
-    readonly routingConfiguration: pulumi.Input<pulumi.Input<RoutingConfigurationEntryArgs>[]>;
+    readonly routingConfiguration?: pulumi.Input<pulumi.Input<RoutingConfigurationEntryArgs>[]>;
+    /**
+     * Move all traffic to one version gradually (CANARY, LINEAR) or at once (ALL_AT_ONCE), watching CloudWatch
+     * alarms and rolling back when one fires. Instead of `routingConfiguration` (never both). An interrupted
+     * rollout resumes from the weight it reached at the next `up`.
+     */
+    readonly deploymentPreference?: pulumi.Input<DeploymentPreferenceArgs>;
     /**
      * When an alias with this name already exists (identical or not), take it over (update it to this one)
      * instead of failing. This is how to bring an existing alias under management (`pulumi import` does not
@@ -89,6 +143,7 @@ export class StateMachineAlias extends pulumi.dynamic.Resource {
                 name: undefined,
                 description: undefined,
                 adoptExisting: undefined,
+                routingConfiguration: undefined,
                 ...args,
                 [AUTONAME_PREFIX_KEY]: name,
                 [AUTONAME_SEED_KEY]: autonameSeed(name, opts?.parent),

@@ -472,14 +472,14 @@ describe("checkAlias", () => {
                     property: "routingConfigurations",
                     message:
                         'unknown property "routingConfigurations" on StateMachineAlias: did you mean routingConfiguration? ' +
-                        "StateMachineAlias accepts name, description, routingConfiguration, adoptExisting.",
+                        "StateMachineAlias accepts name, description, routingConfiguration, deploymentPreference, adoptExisting.",
                 },
                 { property: "routingConfiguration", includes: ["is required"] },
             ),
             bad("descripton (typo)", alias({ descripton: "x" }), { property: "descripton", includes: ["did you mean description?"] }),
             bad("a far-off name gets no suggestion", alias({ tags: { a: "b" } }), {
                 property: "tags",
-                message: 'unknown property "tags" on StateMachineAlias: StateMachineAlias accepts name, description, routingConfiguration, adoptExisting.',
+                message: 'unknown property "tags" on StateMachineAlias: StateMachineAlias accepts name, description, routingConfiguration, deploymentPreference, adoptExisting.',
             }),
             ok("__provider is accepted", alias({ __provider: "serialized provider text" })),
             ok("__autonamePrefix is accepted", alias({ __autonamePrefix: "my-alias" })),
