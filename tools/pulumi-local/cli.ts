@@ -3,7 +3,7 @@
 // `pulumi-local config [set [--secret]|get|rm] ...` reads and writes Pulumi.<stack>.yaml as `pulumi config` (config.ts).
 // `--help`/`-h` prints the usage on stdout (exit 0); a wrong command line prints it on stderr (exit 2).
 import { CONFIG_USAGE, HelpRequested, isConfigCommand, runConfigCommand } from "./config";
-import { Command, run, RunOptions } from "./engine";
+import { Command, LogMessage, run, RunOptions } from "./engine";
 
 const USAGE =
     "usage: pulumi-local <preview|up|refresh|destroy> [--cwd DIR] [--stack NAME] " +
@@ -123,7 +123,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     const { json: _json, ...options } = args;
     // The provider's progress lines, as they come (not with --json, whose stdout is one document).
-    const result = await run(args.json ? options : { ...options, onPluginLine: (line) => process.stdout.write(`info: ${line}\n`) });
+    // A plugin's Engine.Log about a resource as it comes: the CLI shows a non-ephemeral one as a diagnostic and an
+    // ephemeral one as the resource row's status (display/rows.go getInfoColumn); here `<name>: <message>`,
+    // status lines marked `(status)`.
+    const onLog = (m: LogMessage) => {
+        if (m.severity === "debug" || !m.urn) return;
+        const name = m.urn.split("::").slice(3).join("::");
+        const sev = m.severity === "info" ? "" : `${m.severity}: `;
+        process.stdout.write(`${m.ephemeral ? "(status) " : ""}${sev}${name}: ${m.message}\n`);
+    };
+    const result = await run(args.json ? options : {
+        ...options, onPluginLine: (line) => process.stdout.write(`info: ${line}\n`), onLog,
+    });
     if (args.json) {
         const { stdout: _text, ...machine } = result;
         process.stdout.write(JSON.stringify({ command: args.command, stack: args.stack ?? "dev", ...machine }, null, 2) + "\n");

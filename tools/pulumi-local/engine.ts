@@ -1,6 +1,7 @@
 // The local engine: serves the ResourceMonitor and Engine services to an unmodified Pulumi program run by
 // `@pulumi/pulumi/cmd/run`, turns each RegisterResource into the step the Pulumi engine would take, and
-// drives the real dynamic-provider plugin to carry it out.
+// drives the real dynamic-provider plugin to carry it out, or a resource provider plugin in a folder the
+// project's Pulumi.yaml names (native.ts).
 //
 // The rules it follows cite the pulumi/pulumi function they come from (pkg/resource/deploy/step_generator.go
 // unless said otherwise): up = preview + update (pkg/backend/apply.go PreviewThenPromptThenExecute); the
@@ -18,6 +19,26 @@
 // the next up/destroy (deployment_executor.go printPendingOperationsWarning), and refresh's
 // --clear-pending-creates / --skip-pending-creates / --import-pending-creates (operations/refresh.go).
 //
+// Native provider plugins (native.ts; a `runtime: nodejs` PulumiPlugin.yaml folder named by Pulumi.yaml
+// `plugins: providers:` or a local `packages:` source): started as plugin.go ExecPlugin + the nodejs language
+// host's RunPlugin do (run-plugin located from the plugin folder, PULUMI_NODEJS_TYPESCRIPT per `typescript`,
+// cwd the project folder, the engine address as argument, the port from the first stdout line, later output
+// kept as debug lines); one process per provider instance (host.go defaultHost.Provider); Handshake
+// (UNIMPLEMENTED: the protocol from Configure's answer), GetPluginInfo (host.go Provider); provider resources
+// as the registry does them (providers/registry.go Check/CheckConfig on a new instance, Diff/DiffConfig with
+// the UNIMPLEMENTED fallback, Same/Update/Create -> Configure with args (secrets wrapped), the deprecated
+// `variables`, urn/name/type/id, a UUID id or the unknown id in a preview, Delete calling nothing); default
+// providers (default_providers.go newRegisterDefaultProviderEvent, ProviderRequest.DefaultName, target.go
+// GetPackageConfig); providers of the old state loaded for deletes/refresh/destroy with their recorded
+// inputs (registry.go Same without Check, deployment EnsureProvider); Configure with unknown inputs leaving
+// the provider unconfigured (Check passes the news through, Diff is DiffUnavailable, Create/Update in preview
+// return nothing); Check's name/type/urn/olds and 32-byte crypto/rand seed (step_generator.go generateSteps);
+// KeepSecrets per acceptSecrets and annotateSecrets otherwise (provider_plugin.go); Create/Update in a
+// preview only with supportsPreview (always true after a Handshake); the detailed diff (decodeDetailedDiff,
+// applyReplaceOnChanges, DiffResult.Replace); `import` (step.go ImportStep.Apply, continueStepsFromImport);
+// Engine.Log with URN and ephemeral (host_server.go Log, progress.go: ephemeral ones not in Diagnostics);
+// Cancel before every close (host.go hostManagedProvider.Close, defaultHost.Close).
+//
 // What this engine does not model (the real engine does; see ../shared/notes/pulumi-engine.md):
 // - Pending operations of steps that call no provider: the engine records (and at once clears) one for a
 //   component's create or delete and for a retainOnDelete delete too; here only provider calls have one
@@ -30,9 +51,26 @@
 //   interactive. The httpstate backend's journaling snapshot manager is not modelled (the diy backend's
 //   SnapshotManager is).
 // - An interrupted delete-before-replace (pendingReplacement); taint (`pulumi state taint`, which the
-//   engine replaces as a targeted replace); imports (`import` option, `pulumi import`); `.get()` reads;
-//   invokes; provider resources other than the dynamic provider; component resources' diffs (a registered
-//   component is "same" whatever its inputs).
+//   engine replaces as a targeted replace); `pulumi import`, and an `import` on a resource whose state has
+//   another id (ImportReplacementStep: here the state is simply replaced); `.get()` reads; invokes (also to
+//   native providers); component resources' diffs (a registered component is "same" whatever its inputs).
+// - Native provider plugins, not modelled: binaries (`pulumi-resource-<name>`), the plugin cache, downloads,
+//   `version` of a project plugin (the folder is used whatever version is asked), requiredPulumiVersion,
+//   attaching (PULUMI_DEBUG_PROVIDERS), `nodeargs` beyond a whitespace split, other runtimes; the plugin is
+//   run by pulumi-local itself, not inside a language host process (the real one is ended by cancelling
+//   the host's RunPlugin, here SIGINT, 5 s, SIGKILL); the Handshake's mapper/loader/resolver targets (no
+//   loader server: GetSchema is never called by up, only directly); Attach, Parameterize, GetMapping(s),
+//   Construct, Call, Invoke, List; Check's `autonaming` and `oldOutputs`; Create/Update/Delete `timeout`
+//   (customTimeouts) and resource status address; refreshBeforeUpdate; resource references, outputs and byte
+//   strings in property values (sent plain whatever acceptResources says); Configure run asynchronously;
+//   a resource whose provider changed (the engine's providerChanged diff: here it just records the new
+//   reference), providers' aliases (RegisterAlias), `disable-default-providers`, pluginDownloadURL,
+//   envVarMappings, parameterized providers; a provider's delete-before-replace (replaced create-before-
+//   delete); --target on providers (always targeted, as implicitly targeted resources); the `--diff` view
+//   does not render detailed-diff kinds; a plugin that exits early does not get its output dumped as an error.
+//   One process per project plugin is spawned while the program loads (spawnSpares, as the dynamic plugin is
+//   started early) and gets its first RPC (Handshake) only when a provider instance claims it: the engine
+//   starts it at that point; one left unclaimed is ended having received no RPC.
 // - Config (project.ts loadConfig, config.ts): Pulumi.yaml's `config:` defaults, required keys, types and
 //   `secret: true`, `secure:` values of the passphrase provider and `pulumi-local config set/get/rm` are
 //   modelled. Not: `--config`/`--secret-config` are kept for one command (`pulumi up -c` saves to the stack
@@ -52,7 +90,8 @@
 // - --target-replace, --exclude, --exclude-dependents, --target snippets; globs in --target and --replace
 //   URNs; an untargeted same bringing its old dependencies forward (getDependencySteps: here every
 //   untouched old resource simply stays in the state); update plans (--plan, --strict, the preview's plan constraining the update); the
-//   random seed Check gets (none is sent); PULUMI_PARALLEL_DIFF, PULUMI_ENABLE_LEGACY_DIFF.
+//   random seed of the dynamic provider's Check (none is sent: its check ignores one; native providers get
+//   one); PULUMI_PARALLEL_DIFF, PULUMI_ENABLE_LEGACY_DIFF.
 // - Init errors with no change: the engine forces an Update (continueStepsFromDiff, `hasInitErrors`);
 //   here the step is "same" and the init errors are dropped. (A replaceOnChanges path covering
 //   "#initerror" does force the replacement, as applyReplaceOnChanges.)
@@ -74,13 +113,15 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { DiffResult, DynamicProviderPlugin, ProviderError, WATCHDOG } from "./plugin";
+import { randomBytes, randomUUID } from "crypto";
+import { DiffResult, DynamicProviderPlugin, ProviderError, ResourcePlugin, WATCHDOG } from "./plugin";
+import { discardSpawned, LogMessage, NativeProviderPlugin, NativeStartOptions, ProjectPlugin, projectPlugins, SpawnedPlugin, wrapSecret } from "./native";
 import { loadConfig, loadProject, Project, StackConfig } from "./project";
 import { emptyproto, engproto, engrpc, grpc, resolvePulumiFile, resproto, resrpc, structproto } from "./pulumi-modules";
 import { emptyState, OperationType, PendingOperation, readState, ResourceState, StackState, writeStateAtomic } from "./state";
 import {
-    applyIgnoreChanges, changedKeys, detailedDiffPaths, formatPropertyPath, markSecret, parsePropertyPath, pathContains, PathSegment,
-    PropertyMap, redact, secretKeys, unwrapSecrets,
+    applyIgnoreChanges, changedKeys, detailedDiffPaths, display, formatPropertyPath, markSecret, parsePropertyPath, pathContains, PathSegment,
+    PropertyMap, redact, secretKeys, UNKNOWN, unwrapSecrets,
 } from "./values";
 import { renderReport } from "./report";
 import { checkFailureMessage, redactInputs } from "./display";
@@ -168,11 +209,19 @@ export interface RunOptions {
      * and new values (display/diff.go renderDiff), in place of the one-line rows.
      */
     diff?: boolean;
+    /**
+     * Each Engine.Log message as it arrives (from the program or a provider plugin), ephemeral ones (status
+     * updates, which the CLI shows only in the resource's row while it runs) included. The CLI prints
+     * non-ephemeral ones live and the last ephemeral one in the resource's row (display/rows.go getInfoColumn).
+     */
+    onLog?: (message: LogMessage) => void;
 }
+
+export type { LogMessage } from "./native";
 
 export type StepOp =
     | "create" | "update" | "replace" | "delete" | "same" | "read" | "refresh"
-    | "create-replacement" | "delete-replaced";
+    | "create-replacement" | "delete-replaced" | "import";
 
 export interface StepRecord {
     urn: string;
@@ -181,6 +230,8 @@ export interface StepRecord {
     op: StepOp;
     diffs?: string[];
     replaces?: string[];
+    /** A native provider's detailed diff (DiffResponse.detailedDiff, replaceOnChanges applied: applyReplaceOnChanges). */
+    detailedDiff?: Record<string, { kind: string; inputDiff: boolean }>;
     error?: string;
     /**
      * The engine's diagnostics for this resource, as the CLI groups them under it in "Diagnostics:" (e.g.
@@ -205,8 +256,19 @@ export interface RunResult {
     error?: string;
     /** The human-readable report. */
     stdout: string;
-    /** Program and plugin console output and engine log messages. */
+    /** Program and plugin console output and engine log messages with no URN. */
     diagnostics: string[];
+    /**
+     * Every Engine.Log message with a URN (a provider's Log about a resource, or the program's `pulumi.log.*`
+     * with a resource), ephemeral ones included, in arrival order. The report shows the non-ephemeral ones under
+     * their resource in "Diagnostics:" (display/progress.go: ephemeral ones are status, not diagnostics).
+     */
+    logs: LogMessage[];
+    /**
+     * What native provider plugins printed on stdout/stderr after their port, `[<pkg>] <line>`: debug
+     * diagnostics in the CLI since 3.144 (plugin.go newPlugin, runtrace: not shown without --debug).
+     */
+    pluginDebug: string[];
     /**
      * `up` without skipPreview: the preview that ran before the update, as its own deployment. When it
      * failed, no update ran (as the CLI): then `steps`, `summary` and `error` above are the preview's too.
@@ -235,6 +297,15 @@ function colorless(env?: NodeJS.ProcessEnv): boolean {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 const isDynamicType = (t: string) => t.startsWith("pulumi-nodejs:dynamic");
+const PROVIDER_PREFIX = "pulumi:providers:";
+
+/** providers/provider.go ProviderRequest.DefaultName: "default", or "default_<major>_<minor>_<patch>[_<pre>...][_<build>...]". */
+export function defaultProviderName(version?: string): string {
+    if (!version) return "default";
+    const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(version);
+    if (!m) return `default_${version.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    return ["default", m[1], m[2], m[3], ...(m[4] ? m[4].split(".") : []), ...(m[5] ? m[5].split(".") : [])].join("_");
+}
 
 function parseUrn(urn: string): { qualifiedType: string; name: string } {
     const parts = urn.split("::");
@@ -274,6 +345,21 @@ export class Deployment {
     private readonly failed = new Set<string>();
     private plugin?: Promise<DynamicProviderPlugin>;
     private engineAddress = "";
+    /** Engine.Log messages with a URN (RunResult.logs). */
+    readonly logs: LogMessage[] = [];
+    /** Native plugins' output lines (RunResult.pluginDebug). */
+    readonly pluginDebug: string[] = [];
+    /** The project's plugin folders (Pulumi.yaml `plugins: providers:` and local `packages:`). */
+    private readonly nativePlugins: ProjectPlugin[];
+    /** Every native plugin process this deployment started, to close at the end (host.go defaultHost.Close). */
+    private readonly nativeInstances: Promise<NativeProviderPlugin>[] = [];
+    /**
+     * The provider registry (pkg/resource/deploy/providers/registry.go): each configured provider instance
+     * under its reference `<urn>::<id>` (the id the unknown sentinel for a provider created in a preview).
+     */
+    private readonly providers = new Map<string, Promise<NativeProviderPlugin>>();
+    /** Default provider registrations by name (default_providers.go: one per package and version). */
+    private readonly defaultProviders = new Map<string, Promise<string>>();
     /** Each registered resource's step, settled (never rejected) when it is over: what dependants wait for. */
     private readonly stepsOver = new Map<string, Promise<void>>();
     /** Steps running now, and the ones waiting for a slot under `parallel`. */
@@ -317,6 +403,7 @@ export class Deployment {
             for (const u of opts.target) this.targetsActual.add(u);
         }
         this.project = loadProject(opts.cwd);
+        this.nativePlugins = projectPlugins(this.project.dir);
         this.stack = opts.stack ?? "dev";
         // Required keys and types are checked only where the program runs, as the CLI (refresh.go, destroy.go
         // validate only with --run-program): here preview and up.
@@ -646,7 +733,11 @@ export class Deployment {
         this.inFlight++;
         if (this.idleTimer) clearTimeout(this.idleTimer);
         const dependencies: string[] = req.getDependenciesList();
-        return this.schedule(urn, [...dependencies, parent].filter((u) => u), async () => {
+        // A resource's step comes after its explicit provider's (the SDK sends the reference once the provider
+        // is registered; the step generator resolves it in loadResourceProvider).
+        const providerRef: string = custom ? req.getProvider() : "";
+        const providerUrn = providerRef ? providerRef.slice(0, providerRef.lastIndexOf("::")) : "";
+        return this.schedule(urn, [...dependencies, parent, providerUrn].filter((u) => u), async () => {
             if (this.cancelled) throw new StepFailure("not updated: the update was stopped by an earlier failure");
             const blocked = [...dependencies, parent].find((d) => d && this.failed.has(d));
             if (blocked) {
@@ -656,12 +747,23 @@ export class Deployment {
             }
             const props: PropertyMap = req.getObject()?.toJavaScript() ?? {};
             if (!custom) return this.registerComponent(urn, type, name, parent, dependencies, props, req);
+            const pkg = type.startsWith(PROVIDER_PREFIX) ? type.slice(PROVIDER_PREFIX.length) : type.split(":")[0];
+            if (!isDynamicType(type) && this.pluginFor(pkg)) {
+                try {
+                    if (type.startsWith(PROVIDER_PREFIX)) return await this.stepProvider(urn, type, name, parent, dependencies, props, req);
+                    const ref = providerRef || await this.defaultProviderRef(pkg, req.getVersion());
+                    return await this.stepDynamic(urn, type, name, parent, dependencies, props, req, ref);
+                } catch (e: any) {
+                    this.failed.add(urn);
+                    throw e instanceof StepFailure ? e : new StepFailure(e?.message ?? String(e));
+                }
+            }
             if (!isDynamicType(type)) {
                 this.failed.add(urn);
-                const pkg = type.startsWith("pulumi:providers:") ? type.slice("pulumi:providers:".length) : type.split(":")[0];
                 const message =
                     `unsupported provider "${pkg}" for ${type} ${name}: pulumi-local drives dynamic providers ` +
-                    `(pulumi.dynamic.Resource) only; run this program with the Pulumi CLI`;
+                    `(pulumi.dynamic.Resource) and the plugins in folders Pulumi.yaml names (plugins: providers: ` +
+                    `- name: ${pkg} path: <dir>) only; run this program with the Pulumi CLI`;
                 this.record({ urn, type, name, op: "create", error: message });
                 throw new StepFailure(message);
             }
@@ -739,8 +841,13 @@ export class Deployment {
         return Promise.resolve({ urn, id: "", object: {} });
     }
 
+    /**
+     * A custom resource's step. `providerRef`: a native provider's reference (`<urn>::<id>`, the explicit
+     * provider of the registration or the package's default one); without it, the dynamic-provider plugin.
+     */
     private async stepDynamic(
         urn: string, type: string, name: string, parent: string, dependencies: string[], news: PropertyMap, req: any,
+        providerRef?: string,
     ): Promise<Registered> {
         const { old, alias, error: aliasError } = this.takeOldOrAliased(urn, this.aliasUrns(req, type, name, parent));
         // Until this step completes, the old state stays in the snapshot where it was.
@@ -777,15 +884,28 @@ export class Deployment {
         // step_generator.go isTargetedReplace: `replace` names this resource (and it has a state to replace).
         const targetedReplace = old !== undefined && this.replaceTargets.has(urn);
         const op: StepOp = old ? "update" : "create";
-        const plugin = await this.getPlugin()
-            .catch((e: Error) => { throw this.fail(urn, type, name, op, `the dynamic provider plugin did not start: ${e.message}`); });
+        const plugin: ResourcePlugin = providerRef
+            ? await this.providerByRef(providerRef)
+                .catch((e: Error) => { throw this.fail(urn, type, name, op, `load provider ${providerRef} for resource ${urn}: ${e.message}`); })
+            : await this.getPlugin()
+                .catch((e: Error) => { throw this.fail(urn, type, name, op, `the dynamic provider plugin did not start: ${e.message}`); });
+        // step_generator.go generateSteps: a fresh 32-byte seed from crypto/rand for every registration, new or
+        // not (only an update plan supplies a saved one); the replacement's re-Check gets the same one. The
+        // dynamic provider's check ignores it, so it is not sent there.
+        const randomSeed = plugin.native ? randomBytes(32) : undefined;
+        const importId: string = typeof req.getImportid === "function" ? req.getImportid() : "";
+        // step_generator.go: an import when the goal has an ID and there is no old state (or its id, or import
+        // id, is another).
+        if (importId && (!old || (old.importId ?? old.id) !== importId)) {
+            return this.stepImport(urn, type, name, parent, dependencies, news, req, plugin, importId, randomSeed, providerRef, old, replaceTouched);
+        }
 
         // Check, as continueStepsFromImport: with no olds for a create or a targeted replace (the program's
         // inputs as they are); otherwise with the old inputs, and the new inputs with each ignoreChanges path
         // set back to its old value first (processIgnoreChanges). Secrets are stripped (the plugin does not
         // accept them) and the keys that held one are marked again.
         const checkNews = old && !targetedReplace ? applyIgnoreChanges(news, old.inputs, ignoreChanges) : news;
-        const checked = await plugin.check(urn, old && !targetedReplace ? unwrapSecrets(old.inputs) : {}, unwrapSecrets(checkNews))
+        const checked = await plugin.check(urn, old && !targetedReplace ? old.inputs : {}, checkNews, randomSeed)
             .catch((e: ProviderError) => { throw this.fail(urn, type, name, op, `check failed: ${e.message}`); });
         if (checked.failures.length > 0) throw this.checkFailure(urn, type, name, op, checked.failures, news);
         // A duplicate URN or alias makes the registration invalid: the engine fails it once checked.
@@ -801,14 +921,19 @@ export class Deployment {
             protect: protect || undefined, retainOnDelete,
             deleteBeforeReplace: dbrOption, additionalSecretOutputs: additionalSecrets.length ? additionalSecrets : undefined,
             aliases: alias ? [alias] : undefined,
+            provider: providerRef, importId: old?.importId,
             ...extra,
         });
 
         // ---- create
         if (!old) {
             if (this.preview) {
+                // CreateStep.Apply with Preview (provider_plugin.go Create: the dynamic provider and a native one
+                // without supportsPreview hand back the inputs; an unconfigured one nothing).
+                const made = await plugin.create(urn, inputs, true)
+                    .catch((e: ProviderError) => { throw this.fail(urn, type, name, "create", `creating failed: ${e.message}`); });
                 this.record({ urn, type, name, op: "create" });
-                return { urn, id: "", object: inputs };
+                return { urn, id: "", object: plugin.native ? markSecret(made.outputs, [...secretInputs, ...additionalSecrets]) : made.outputs };
             }
             const s = await this.create(plugin, urn, type, name, inputs, newState, "create");
             replaceTouched(s);
@@ -817,14 +942,16 @@ export class Deployment {
         }
 
         // ---- diff (step_generator.go diff, diffResource, applyReplaceOnChanges)
-        let decision: { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean };
+        let decision: ReplaceDecision;
+        let unavailable: string | undefined;
         if (targetedReplace) {
             // A targeted replace asks the provider nothing: a replace that blames the id.
             decision = { changes: true, replaces: ["id"], deleteBeforeReplace: false };
         } else {
-            const diff = await plugin.diff(urn, old.id ?? "", unwrapSecrets(old.inputs), unwrapSecrets(old.outputs),
-                unwrapSecrets(inputs), ignoreChanges)
+            const diff = await plugin.diff(urn, old.id ?? "", old.inputs, old.outputs, inputs, ignoreChanges)
                 .catch((e: ProviderError) => { throw this.fail(urn, type, name, "update", `diff failed: ${e.message}`); });
+            // step_generator.go diff: a DiffUnavailable answer is "some", with its message as a warning.
+            if (diff.unavailable) unavailable = diff.unavailable;
             decision = decideReplace(diff, old, inputs, ignoreChanges, replaceOnChanges);
         }
         const { changes, replaces } = decision;
@@ -833,7 +960,13 @@ export class Deployment {
             const outputDrift = changedKeys(old.outputs, inputs, ["__provider"]).filter((k) => k in inputs);
             diffs = outputDrift.length > 0 ? outputDrift : changedKeys(old.inputs, inputs);
         }
+        // A native provider's own changed keys (DiffResponse.diffs), else its detailed diff's top-level keys.
+        if (decision.changedKeys && decision.changedKeys.length > 0) diffs = decision.changedKeys;
         if (targetedReplace) diffs = [];
+        const detail: Partial<StepRecord> = {
+            ...(decision.detailedDiff ? { detailedDiff: decision.detailedDiff } : {}),
+            ...(unavailable ? { diagnostics: [`warning: ${unavailable}`] } : {}),
+        };
 
         // ---- same
         if (!changes) {
@@ -849,19 +982,21 @@ export class Deployment {
         // ---- update
         if (replaces.length === 0) {
             if (this.preview) {
-                this.record({ urn, type, name, op: "update", diffs });
-                return { urn, id: old.id ?? "", object: inputs };
+                // UpdateStep.Apply with Preview (provider_plugin.go Update: without supportsPreview the new inputs).
+                const outs = await plugin.update(urn, old.id ?? "", old.outputs, old.inputs, inputs, ignoreChanges, true)
+                    .catch((e: ProviderError) => { throw this.fail(urn, type, name, "update", `updating failed: ${e.message}`, { diffs, ...detail }); });
+                this.record({ urn, type, name, op: "update", diffs, ...detail });
+                return { urn, id: old.id ?? "", object: plugin.native ? markSecret(outs, [...secretInputs, ...additionalSecrets]) : outs };
             }
             // Pending as "updating", with the step's new state: the checked inputs, no id (UpdateStep.Apply
             // copies the old id in only after BeginMutation), no outputs (snapshot.go doUpdate).
             const pending = this.beginOperation("updating", { ...newState("", {}), id: undefined });
             try {
-                const outs = await plugin.update(urn, old.id ?? "", unwrapSecrets(old.outputs), unwrapSecrets(old.inputs),
-                    unwrapSecrets(inputs), ignoreChanges);
+                const outs = await plugin.update(urn, old.id ?? "", old.outputs, old.inputs, inputs, ignoreChanges);
                 this.endOperation(pending);
                 const s = newState(old.id ?? "", outs);
                 replaceTouched(s);
-                this.record({ urn, type, name, op: "update", diffs });
+                this.record({ urn, type, name, op: "update", diffs, ...detail });
                 this.save();
                 return { urn, id: s.id!, object: s.outputs };
             } catch (e: any) {
@@ -874,7 +1009,7 @@ export class Deployment {
                 }
                 // updateSnapshotMutation.End(step, false) writes too: the operation is cleared after a failure.
                 this.save();
-                throw this.fail(urn, type, name, "update", `updating failed: ${e.message}`, { diffs });
+                throw this.fail(urn, type, name, "update", `updating failed: ${e.message}`, { diffs, ...detail });
             }
         }
 
@@ -882,13 +1017,13 @@ export class Deployment {
         if (protect || (old.protect && !protectSet)) {
             throw this.fail(urn, type, name, "replace",
                 `unable to replace resource ${urn} as it is currently marked for protection: ` +
-                `remove the \`protect\` option (or set it false) and run up again`, { diffs, replaces });
+                `remove the \`protect\` option (or set it false) and run up again`, { diffs, replaces, ...detail });
         }
         if (!targetedReplace) {
             // continueStepsFromDiff: a replacement is a new resource, so its inputs are checked again with no
             // olds, from the program's inputs as they are (no ignoreChanges); the create uses those. A targeted
             // replace was checked with no olds already.
-            const rechecked = await plugin.check(urn, {}, unwrapSecrets(news))
+            const rechecked = await plugin.check(urn, {}, news, randomSeed)
                 .catch((e: ProviderError) => { throw this.fail(urn, type, name, "replace", `check failed: ${e.message}`, { diffs, replaces }); });
             if (rechecked.failures.length > 0) throw this.checkFailure(urn, type, name, "replace", rechecked.failures, inputs, { diffs, replaces });
             secretInputs = secretKeys(news);
@@ -898,8 +1033,10 @@ export class Deployment {
         // The resource option wins over the provider's answer, in both directions (continueStepsFromDiff).
         const deleteBeforeReplace = dbrOption ?? decision.deleteBeforeReplace;
         if (this.preview) {
-            this.record({ urn, type, name, op: "replace", diffs, replaces });
-            return { urn, id: "", object: inputs };
+            const made = await plugin.create(urn, inputs, true)
+                .catch((e: ProviderError) => { throw this.fail(urn, type, name, "replace", `creating failed: ${e.message}`, { diffs, replaces, ...detail }); });
+            this.record({ urn, type, name, op: "replace", diffs, replaces, ...detail });
+            return { urn, id: "", object: plugin.native ? markSecret(made.outputs, [...secretInputs, ...additionalSecrets]) : made.outputs };
         }
         if (deleteBeforeReplace) {
             await this.deleteResource(plugin, old, "delete-replaced");
@@ -907,7 +1044,7 @@ export class Deployment {
             this.save();
             const s = await this.create(plugin, urn, type, name, inputs, newState, "create-replacement");
             this.touched.push(s);
-            this.record({ urn, type, name, op: "replace", diffs, replaces });
+            this.record({ urn, type, name, op: "replace", diffs, replaces, ...detail });
             this.save();
             return { urn, id: s.id!, object: s.outputs };
         }
@@ -918,9 +1055,301 @@ export class Deployment {
             replaceTouched({ ...old, delete: true });
             this.touched.push(made);
         });
-        this.record({ urn, type, name, op: "replace", diffs, replaces });
+        this.record({ urn, type, name, op: "replace", diffs, replaces, ...detail });
         this.save();
         return { urn, id: s.id!, object: s.outputs };
+    }
+
+    // ---------------------------------------------------------------- native providers
+
+    private pluginFor(pkg: string): ProjectPlugin | undefined {
+        return this.nativePlugins.find((p) => p.name === pkg);
+    }
+
+    /**
+     * A new plugin process for one provider instance (registry.go loadProvider -> host.go defaultHost.Provider,
+     * which starts a plugin for every load): PULUMI_PROJECT and PULUMI_CONFIG (the package's own keys,
+     * host.go Provider's jsonConfig) in its environment (provider_plugin.go NewProvider).
+     */
+    private nativeStartOptions(spec: ProjectPlugin): NativeStartOptions {
+        const own: Record<string, string> = {};
+        for (const [k, v] of Object.entries(this.config.values)) if (k.startsWith(`${spec.name}:`)) own[k.slice(spec.name.length + 1)] = v;
+        return {
+            plugin: spec,
+            engineAddress: this.engineAddress || "127.0.0.1:0",
+            pwd: this.project.dir,
+            env: { ...this.env, PULUMI_PROJECT: this.project.name, PULUMI_CONFIG: JSON.stringify(own) },
+        };
+    }
+
+    /**
+     * One process per project plugin spawned while the program loads (only the process: no RPC until a
+     * provider instance claims it in startNative), as the dynamic plugin is started early: the loads overlap.
+     * One no instance claimed is ended at the end of the run, having received nothing.
+     */
+    private readonly spares = new Map<string, Promise<SpawnedPlugin>>();
+
+    private spawnSpares(): void {
+        for (const spec of this.nativePlugins) {
+            if (this.spares.has(spec.name)) continue;
+            const sp = NativeProviderPlugin.spawn(this.nativeStartOptions(spec));
+            sp.catch(() => undefined);
+            this.spares.set(spec.name, sp);
+        }
+    }
+
+    private startNative(spec: ProjectPlugin): Promise<NativeProviderPlugin> {
+        const onOutput = (line: string) => this.pluginDebug.push(`[${spec.name}] ${line}`);
+        const spare = this.spares.get(spec.name);
+        this.spares.delete(spec.name);
+        const p = spare
+            ? spare.then((sp) => NativeProviderPlugin.connect(sp, onOutput), () => NativeProviderPlugin.start({ ...this.nativeStartOptions(spec), onOutput }))
+            : NativeProviderPlugin.start({ ...this.nativeStartOptions(spec), onOutput });
+        this.nativeInstances.push(p);
+        p.catch(() => undefined);
+        return p;
+    }
+
+    /**
+     * The provider instance of a reference (step_generator.go loadResourceProvider): the one this deployment
+     * registered, else one of the old state loaded and configured with its recorded inputs and id (registry.go
+     * Same with fromCheck false, through deployment EnsureProvider), as deletes, refreshes and destroys of
+     * resources whose provider the program no longer registers need.
+     */
+    private providerByRef(ref: string): Promise<NativeProviderPlugin> {
+        const known = this.providers.get(ref);
+        if (known) return known;
+        const cut = ref.lastIndexOf("::");
+        const urn = ref.slice(0, cut);
+        const id = ref.slice(cut + 2);
+        const st = [...this.touched, ...this.base, ...this.old.resources].find((r) => r.urn === urn && r.id === id);
+        if (!st) return Promise.reject(new Error(`unknown provider '${ref}'`));
+        const spec = this.pluginFor(st.type.slice(PROVIDER_PREFIX.length));
+        if (!spec) return Promise.reject(new Error(`no plugin folder for ${st.type} in Pulumi.yaml (plugins: providers:)`));
+        const p = this.startNative(spec).then(async (inst) => {
+            await inst.configure(urn, id, st.inputs);
+            return inst;
+        });
+        this.providers.set(ref, p);
+        return p;
+    }
+
+    /**
+     * A registration with no provider: the package's default provider (default_providers.go
+     * newRegisterDefaultProviderEvent: a `pulumi:providers:<pkg>` resource named by ProviderRequest.DefaultName,
+     * no parent, its inputs the stack config of the package, `<pkg>:<key>` as `key`, secrets kept secret
+     * (target.go GetPackageConfig), and `version` when the registration gave one). Registered once per name,
+     * before the resource's own step, so it precedes it in the state.
+     */
+    private defaultProviderRef(pkg: string, version: string): Promise<string> {
+        const name = defaultProviderName(version || undefined);
+        const type = `${PROVIDER_PREFIX}${pkg}`;
+        const key = `${type}::${name}`;
+        let ref = this.defaultProviders.get(key);
+        if (!ref) {
+            const inputs: PropertyMap = {};
+            for (const [k, v] of Object.entries(this.config.values)) {
+                if (!k.startsWith(`${pkg}:`)) continue;
+                inputs[k.slice(pkg.length + 1)] = this.config.secretKeys.includes(k) ? wrapSecret(v) : v;
+            }
+            if (version) inputs.version = version;
+            const urn = this.urnOf(type, name, "");
+            const step = this.stepProvider(urn, type, name, "", [], inputs, undefined);
+            this.stepsOver.set(urn, step.then(() => undefined, () => undefined));
+            ref = step.then((r) => `${r.urn}::${r.id}`);
+            this.defaultProviders.set(key, ref);
+        }
+        return ref;
+    }
+
+    /**
+     * A provider resource's step, as the registry does it (providers/registry.go): Check loads a new plugin
+     * and calls CheckConfig; for an existing provider, Diff calls DiffConfig on that instance; then Same or
+     * Update configure it under the old id, Create under a new UUID (the unknown id in a preview). A replace
+     * closes the checked instance (registry.go Diff) and checks again with a fresh one, with no olds
+     * (continueStepsFromDiff), which Create configures. Its state: the checked inputs as inputs and outputs.
+     * `req`: the program's registration (undefined for a default provider).
+     */
+    private async stepProvider(
+        urn: string, type: string, name: string, parent: string, dependencies: string[], news: PropertyMap, req: any,
+    ): Promise<Registered> {
+        const pkg = type.slice(PROVIDER_PREFIX.length);
+        const spec = this.pluginFor(pkg)!;
+        const found = req ? this.takeOldOrAliased(urn, this.aliasUrns(req, type, name, parent)) : { old: this.takeOld(urn) } as ReturnType<Deployment["takeOldOrAliased"]>;
+        const { old, alias } = found;
+        if (found.error) throw this.fail(urn, type, name, "create", found.error);
+        if (old) this.touched.push(old);
+        const replaceTouched = (s: ResourceState | undefined) => {
+            const i = old ? this.touched.indexOf(old) : -1;
+            if (i >= 0) {
+                if (s) this.touched[i] = s;
+                else this.touched.splice(i, 1);
+            } else if (s) this.touched.push(s);
+        };
+        // source_eval.go RegisterResource: a provider resource's `version` option becomes its `version` input.
+        if (req && req.getVersion()) news = { ...news, version: req.getVersion() };
+        const ignoreChanges: string[] = req ? req.getIgnorechangesList() : [];
+        const protect = req && hasOption(req, "Protect") && req.getProtect() ? true : undefined;
+        const op: StepOp = old ? "update" : "create";
+        const load = () => this.startNative(spec)
+            .catch((e: Error) => { throw this.fail(urn, type, name, op, `load plugin for ${pkg} provider '${urn}': ${e.message}`); });
+        const check = async (inst: NativeProviderPlugin, olds: PropertyMap, stepOp: StepOp) => {
+            const checked = await inst.checkConfig(urn, olds, news)
+                .catch((e: ProviderError) => { void inst.stop(); throw this.fail(urn, type, name, stepOp, `check failed: ${e.message}`); });
+            if (checked.failures.length > 0) {
+                void inst.stop();
+                throw this.checkFailure(urn, type, name, stepOp, checked.failures, news);
+            }
+            const inputs = markSecret(checked.inputs, secretKeys(news));
+            // registry.go Check: a provider may not drop (or change) `version`.
+            if (news.version !== undefined && inputs.version === undefined) inputs.version = news.version;
+            return inputs;
+        };
+        let inst = await load();
+        let inputs = await check(inst, old ? old.inputs : {}, op);
+        const state = (id: string, outputs: PropertyMap = inputs): ResourceState => ({
+            urn, type, name, custom: true, id, parent: parent || undefined, inputs, outputs, dependencies,
+            protect, aliases: alias ? [alias] : undefined,
+        });
+        const configure = async (instance: NativeProviderPlugin, id: string, stepOp: StepOp) => {
+            await instance.configure(urn, id, inputs)
+                .catch((e: ProviderError) => { void instance.stop(); throw this.fail(urn, type, name, stepOp, `configure provider '${urn}': ${e.message}`); });
+            this.providers.set(`${urn}::${id}`, Promise.resolve(instance));
+        };
+        const create = async (instance: NativeProviderPlugin, stepOp: StepOp) => {
+            // registry.go Create: a new UUID, or the unknown id in a preview.
+            const id = this.preview ? UNKNOWN : randomUUID();
+            const pending = this.beginOperation("creating", { ...state(""), id: undefined, outputs: {} });
+            try {
+                await configure(instance, id, stepOp);
+            } finally {
+                this.endOperation(pending);
+            }
+            return state(id);
+        };
+        if (!old) {
+            const s = await create(inst, "create");
+            this.record({ urn, type, name, op: "create" });
+            if (!this.preview) {
+                replaceTouched(s);
+                this.save();
+            }
+            return { urn, id: s.id!, object: inputs };
+        }
+        const diff = await inst.diffConfig(urn, old.inputs, old.outputs, inputs, ignoreChanges)
+            .catch((e: ProviderError) => { void inst.stop(); throw this.fail(urn, type, name, "update", `diff failed: ${e.message}`); });
+        const diffs = diff.changedKeys && diff.changedKeys.length ? diff.changedKeys : changedKeys(old.inputs, inputs);
+        if (diff.changes === "none") {
+            // registry.go Same (fromCheck): the checked instance, configured with the old id.
+            await configure(inst, old.id ?? "", "same");
+            const s = state(old.id ?? "", old.outputs);
+            this.record({ urn, type, name, op: "same" });
+            if (!this.preview) {
+                replaceTouched(s);
+                this.save();
+            }
+            return { urn, id: old.id ?? "", object: s.outputs };
+        }
+        const replaces = [...diff.replaces];
+        if (replaces.length === 0) {
+            // registry.go Update: configured with the new inputs under the old id.
+            const pending = this.beginOperation("updating", { ...state(""), id: undefined, outputs: {} });
+            try {
+                await configure(inst, old.id ?? "", "update");
+            } finally {
+                this.endOperation(pending);
+            }
+            const s = state(old.id ?? "");
+            this.record({ urn, type, name, op: "update", diffs });
+            if (!this.preview) {
+                replaceTouched(s);
+                this.save();
+            }
+            return { urn, id: old.id ?? "", object: inputs };
+        }
+        void inst.stop();
+        inst = await load();
+        inputs = await check(inst, {}, "replace");
+        const s = await create(inst, "replace");
+        this.record({ urn, type, name, op: "replace", diffs, replaces });
+        if (!this.preview) {
+            // Create before delete: the old provider stays, marked for deletion (its delete calls no plugin).
+            replaceTouched({ ...old, delete: true });
+            this.touched.push(s);
+            this.save();
+        }
+        return { urn, id: s.id!, object: inputs };
+    }
+
+    /**
+     * The `import` option (step_generator.go generateSteps: an ImportStep when the goal has an ID and no old
+     * state has it; step.go ImportStep.Apply): Read with the id and no properties, in a preview too; no outputs:
+     * "resource '<id>' does not exist"; no inputs: the provider cannot import. The read state is the old state
+     * (inputs and outputs); then continueStepsFromImport: Check with the read inputs as olds and the program's
+     * inputs (ignoreChanges applied) as news, and Diff: no change keeps the imported state; an update is an
+     * UpdateStep (the provider's Update); a replace fails ("previously-imported resources that still specify an
+     * ID may not be replaced", a warning in a preview).
+     */
+    private async stepImport(
+        urn: string, type: string, name: string, parent: string, dependencies: string[], news: PropertyMap, req: any,
+        plugin: ResourcePlugin, importId: string, randomSeed: Uint8Array | undefined, providerRef: string | undefined,
+        replacing: ResourceState | undefined, replaceTouched: (s: ResourceState | undefined) => void,
+    ): Promise<Registered> {
+        const additionalSecrets: string[] = req.getAdditionalsecretoutputsList();
+        const ignoreChanges: string[] = req.getIgnorechangesList();
+        const protect = hasOption(req, "Protect") && req.getProtect() ? true : undefined;
+        let read;
+        try {
+            read = await plugin.read(urn, importId, {}, {});
+        } catch (e: any) {
+            throw this.fail(urn, type, name, "import", `importing failed: ${e.message}`);
+        }
+        if (!read.id) throw this.fail(urn, type, name, "import", `resource '${importId}' does not exist`);
+        if (!read.inputs) {
+            throw this.fail(urn, type, name, "import",
+                `provider does not support importing resources; please try updating the '${type.split(":")[0]}' plugin`);
+        }
+        const imported: ResourceState = {
+            urn, type, name, custom: true, id: read.id, parent: parent || undefined, inputs: read.inputs,
+            outputs: markSecret(read.outputs, additionalSecrets), dependencies, protect,
+            additionalSecretOutputs: additionalSecrets.length ? additionalSecrets : undefined,
+            provider: providerRef, importId,
+        };
+        this.record({ urn, type, name, op: "import" });
+        if (!this.preview) {
+            replaceTouched(imported);
+            this.save();
+        }
+        const checkNews = applyIgnoreChanges(news, imported.inputs, ignoreChanges);
+        const checked = await plugin.check(urn, imported.inputs, checkNews, randomSeed)
+            .catch((e: ProviderError) => { throw this.fail(urn, type, name, "import", `check failed: ${e.message}`); });
+        if (checked.failures.length > 0) throw this.checkFailure(urn, type, name, "import", checked.failures, news);
+        const inputs = markSecret(checked.inputs, secretKeys(checkNews));
+        const diff = await plugin.diff(urn, read.id, imported.inputs, imported.outputs, inputs, ignoreChanges)
+            .catch((e: ProviderError) => { throw this.fail(urn, type, name, "import", `diff failed: ${e.message}`); });
+        const decision = decideReplace(diff, imported, inputs, ignoreChanges, req.getReplaceonchangesList());
+        if (!decision.changes) return { urn, id: read.id, object: imported.outputs };
+        const diffs = decision.changedKeys && decision.changedKeys.length ? decision.changedKeys : changedKeys(imported.inputs, inputs);
+        const detail = decision.detailedDiff ? { detailedDiff: decision.detailedDiff } : {};
+        if (decision.replaces.length > 0) {
+            const message = "previously-imported resources that still specify an ID may not be replaced; " +
+                "please remove the `import` declaration from your program;\n" +
+                decision.replaces.map((k) => `${k}: ${display(redact(imported.inputs[k]))} => ${display(redact(inputs[k]))}`).join("\n");
+            if (this.preview) {
+                this.record({ urn, type, name, op: "replace", diffs, replaces: decision.replaces, ...detail, diagnostics: [`warning: ${message}`] });
+                return { urn, id: "", object: inputs };
+            }
+            throw this.fail(urn, type, name, "replace", message, { diffs, replaces: decision.replaces, ...detail });
+        }
+        const outs = await plugin.update(urn, read.id, imported.outputs, imported.inputs, inputs, ignoreChanges, this.preview)
+            .catch((e: ProviderError) => { throw this.fail(urn, type, name, "update", `updating failed: ${e.message}`, { diffs, ...detail }); });
+        const s: ResourceState = { ...imported, inputs, outputs: markSecret(outs, [...secretKeys(inputs), ...additionalSecrets]) };
+        this.record({ urn, type, name, op: "update", diffs, ...detail });
+        if (!this.preview) {
+            replaceTouched(s);
+            this.save();
+        }
+        return { urn, id: read.id, object: s.outputs };
     }
 
     private checkFailure(
@@ -949,7 +1378,7 @@ export class Deployment {
      * is placed here, the caller placing a created one.
      */
     private async create(
-        plugin: DynamicProviderPlugin, urn: string, type: string, name: string, inputs: PropertyMap,
+        plugin: ResourcePlugin, urn: string, type: string, name: string, inputs: PropertyMap,
         newState: (id: string, outputs: PropertyMap, extra?: Partial<ResourceState>) => ResourceState,
         op: StepOp, place: (s: ResourceState, partial: boolean) => void = (s, partial) => { if (partial) this.touched.push(s); },
     ): Promise<ResourceState> {
@@ -958,7 +1387,7 @@ export class Deployment {
         // Outputs).
         const pending = this.beginOperation("creating", { ...newState("", {}), id: undefined });
         try {
-            const created = await plugin.create(urn, unwrapSecrets(inputs));
+            const created = await plugin.create(urn, inputs);
             const s = newState(created.id, created.outputs);
             // The caller may place it after an await: recorded as "creating" until it is in the state.
             this.endOperation(pending, () => !this.touched.includes(s));
@@ -980,14 +1409,30 @@ export class Deployment {
         }
     }
 
-    private async deleteResource(plugin: DynamicProviderPlugin | undefined, r: ResourceState, op: StepOp): Promise<void> {
-        if (r.custom && !r.retainOnDelete && isDynamicType(r.type)) {
-            const p = plugin ?? (await this.getPlugin());
+    /** The provider a resource of the state is deleted or read with: its recorded native provider, else the dynamic plugin. */
+    private providerOf(r: ResourceState): Promise<ResourcePlugin> {
+        return r.provider ? this.providerByRef(r.provider) : this.getPlugin();
+    }
+
+    private async deleteResource(plugin: ResourcePlugin | undefined, r: ResourceState, op: StepOp): Promise<void> {
+        if (r.custom && r.type.startsWith(PROVIDER_PREFIX) && this.pluginFor(r.type.slice(PROVIDER_PREFIX.length))) {
+            // registry.go Delete: no RPC; the instance registered under the reference (if loaded) is closed.
+            const ref = `${r.urn}::${r.id ?? ""}`;
+            const inst = this.providers.get(ref);
+            this.providers.delete(ref);
+            if (inst) void inst.then((p) => p.stop(), () => undefined);
+        } else if (r.custom && !r.retainOnDelete && (isDynamicType(r.type) || r.provider)) {
+            let p: ResourcePlugin;
+            try {
+                p = plugin ?? (await this.providerOf(r));
+            } catch (e: any) {
+                throw this.fail(r.urn, r.type, r.name, op, `load provider ${r.provider} for resource ${r.urn}: ${e.message}`);
+            }
             // Pending as "deleting", with the old state (snapshot.go doDelete; delete-replaced too). The callers
             // drop `r` from the state after an await: recorded as "deleting" until they have.
             const pending = this.beginOperation("deleting", r);
             try {
-                await p.delete(r.urn, r.id ?? "", unwrapSecrets(r.outputs), unwrapSecrets(r.inputs));
+                await p.delete(r.urn, r.id ?? "", r.outputs, r.inputs);
                 this.endOperation(pending, () => this.touched.includes(r) || this.base.includes(r));
             } catch (e: any) {
                 // deleteSnapshotMutation.End(step, false) writes too: the operation is cleared, `r` stays.
@@ -1021,7 +1466,8 @@ export class Deployment {
     private async deleteInDependencyOrder(doomed: ResourceState[], deleteOne: (r: ResourceState) => Promise<void>): Promise<void> {
         const over = new Map<ResourceState, Promise<void>>();
         const dependantsOf = (r: ResourceState) =>
-            doomed.filter((x) => x !== r && (x.parent === r.urn || (x.dependencies ?? []).includes(r.urn) || (x.urn === r.urn && x.delete && !r.delete)));
+            doomed.filter((x) => x !== r && (x.parent === r.urn || (x.dependencies ?? []).includes(r.urn) || (x.urn === r.urn && x.delete && !r.delete) ||
+                (x.provider !== undefined && x.provider === `${r.urn}::${r.id ?? ""}`)));
         const schedule = (r: ResourceState): Promise<void> => {
             let p = over.get(r);
             if (!p) {
@@ -1120,9 +1566,36 @@ export class Deployment {
 
     // ---------------------------------------------------------------- commands
 
+    /** The Engine service native plugins call (Log), up for the whole deployment (deletes and refreshes too). */
+    private engineServer?: import("@grpc/grpc-js").Server;
+
+    private async startEngineServer(): Promise<void> {
+        const server = new grpc.Server();
+        server.addService(engrpc.EngineService, this.engineService());
+        const port = await new Promise<number>((resolve, reject) =>
+            server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+        this.engineServer = server;
+        this.engineAddress = `127.0.0.1:${port}`;
+    }
+
+    /** host.go defaultHost.Close: every provider still loaded gets Cancel, then is closed. */
+    private async closeNativePlugins(): Promise<void> {
+        const spares = [...this.spares.values()];
+        this.spares.clear();
+        await Promise.all(spares.map((sp) => sp.then(discardSpawned, () => undefined)));
+        const all = await Promise.all(this.nativeInstances.map((p) => p.catch(() => undefined)));
+        await Promise.all(all.map((p) => p?.stop()));
+        if (this.engineServer) {
+            const server = this.engineServer;
+            await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+            server.forceShutdown();
+        }
+    }
+
     async run(): Promise<RunResult> {
         const started = Date.now();
         try {
+            if (this.nativePlugins.length > 0) await this.startEngineServer();
             if (this.opts.command === "preview" || this.opts.command === "up") await this.update();
             else if (this.opts.command === "refresh") {
                 this.resolvePendingCreates();
@@ -1146,6 +1619,7 @@ export class Deployment {
                     await p.stop();
                 }
             }
+            await this.closeNativePlugins();
         }
         return this.result(Date.now() - started);
     }
@@ -1175,6 +1649,7 @@ export class Deployment {
         const partial = {
             ok, exitCode: ok ? 0 : 1, steps: this.steps, summary, outputs,
             error: ok ? undefined : this.errors.join("\n"), diagnostics: this.diagnostics,
+            logs: this.logs, pluginDebug: this.pluginDebug,
         };
         // The bail after check failures is not printed (cmdutil/exit.go DisplayErrorMessage, result.IsBail):
         // its diagnostics were.
@@ -1320,20 +1795,22 @@ export class Deployment {
                 throw new StepFailure(TARGETS_NOT_FOUND);
             }
         }
-        const list = this.base.filter((r) => r.custom && isDynamicType(r.type) && (!this.targets || this.targets.has(r.urn)));
+        // Provider resources are not read (registry.go Read: "provider resources may not be read").
+        const list = this.base.filter((r) => r.custom && (isDynamicType(r.type) || (r.provider && !r.type.startsWith(PROVIDER_PREFIX))) &&
+            (!this.targets || this.targets.has(r.urn)));
         const results = await Promise.allSettled(list.map((r) => this.inSlot(() => this.refreshOne(r))));
         const failure = results.find((x): x is PromiseRejectedResult => x.status === "rejected");
         if (failure) throw failure.reason;
     }
 
     private async refreshOne(r: ResourceState): Promise<void> {
-        const plugin = await this.getPlugin();
+        const plugin = await this.providerOf(r);
         let read;
         try {
             // No pending operation: a refresh's Read is a RefreshStep (OpRefresh), whose mutation records none
             // (snapshot.go BeginMutation: refreshSnapshotMutation). "reading" is a ReadStep's (`.get()`), which
             // pulumi-local does not run.
-            read = await plugin.read(r.urn, r.id ?? "", unwrapSecrets(r.outputs), unwrapSecrets(r.inputs));
+            read = await plugin.read(r.urn, r.id ?? "", r.outputs, r.inputs);
         } catch (e: any) {
             throw this.fail(r.urn, r.type, r.name, "refresh", `refreshing failed: ${e.message}`);
         }
@@ -1396,12 +1873,14 @@ export class Deployment {
         const port = await new Promise<number>((resolve, reject) =>
             server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
         const address = `127.0.0.1:${port}`;
-        this.engineAddress = address;
+        // With native plugins, they already have the deployment's own Engine server (startEngineServer).
+        if (!this.engineServer) this.engineAddress = address;
         // The plugin is started now, while the program loads, not at the first dynamic resource as the
         // engine starts a provider: the two loads overlap (more than a second of every deployment, which
         // matters with two deployments per up). Nothing it is told changes (configure gets the same stack
         // config, no other call comes earlier); a program without dynamic resources leaves it idle.
         this.getPlugin().catch(() => undefined);
+        this.spawnSpares();
         try {
             const runScript = resolvePulumiFile("cmd/run", this.project.dir);
             const args = [
@@ -1499,9 +1978,19 @@ export class Deployment {
         return {
             log(call: any, callback: any) {
                 const sev = names[call.request.getSeverity()] ?? "info";
-                if (sev !== "debug" && !self.isEchoedBail(sev, call.request.getMessage())) {
-                    const urn = call.request.getUrn();
-                    self.diagnostics.push(`${sev}: ${urn ? `${parseUrn(urn).name}: ` : ""}${call.request.getMessage()}`);
+                const urn: string = call.request.getUrn();
+                const message: string = call.request.getMessage();
+                const ephemeral: boolean = typeof call.request.getEphemeral === "function" ? call.request.getEphemeral() : false;
+                const streamId: number = typeof call.request.getStreamid === "function" ? call.request.getStreamid() : 0;
+                if (urn) {
+                    // host_server.go Log: ephemeral -> LogStatus (the row's status, not a diagnostic), else Log;
+                    // the CLI groups a URN's diagnostics under its resource (progress.go printDiagnostics).
+                    const m: LogMessage = { urn, severity: sev as LogMessage["severity"], message, ephemeral, streamId };
+                    self.logs.push(m);
+                    self.opts.onLog?.(m);
+                } else if (sev !== "debug" && !self.isEchoedBail(sev, message)) {
+                    self.diagnostics.push(`${sev}: ${message}`);
+                    self.opts.onLog?.({ urn, severity: sev as LogMessage["severity"], message, ephemeral, streamId });
                 }
                 callback(null, new emptyproto.Empty());
             },
@@ -1528,11 +2017,24 @@ export class Deployment {
  * paths), then applyReplaceOnChanges (replaceOnChanges turns a changed key or path it covers into a replace;
  * a path covering "#initerror" replaces a resource whose old state has init errors). The dynamic-provider
  * shim forwards only `changes`, `replaces` and `deleteBeforeReplace` (no changed keys, no detailed diff), so
- * for an answer of changes true/false replaceOnChanges has nothing to match.
+ * for an answer of changes true/false replaceOnChanges has nothing to match. A native provider's answer may
+ * carry its changed keys (`diffs`) and a detailed diff: replaceOnChanges then matches those keys and paths
+ * (applyReplaceOnChanges turns a covered detailed-diff entry into its *-replace kind), and a replace kind in
+ * the detailed diff is a replace too (plugin/provider.go DiffResult.Replace).
  */
+export interface ReplaceDecision {
+    changes: boolean;
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+    /** The provider's changed keys (DiffResponse.diffs), when it gave them. */
+    changedKeys?: string[];
+    /** The provider's detailed diff with replaceOnChanges applied, when it gave one. */
+    detailedDiff?: Record<string, { kind: string; inputDiff: boolean }>;
+}
+
 export function decideReplace(
     diff: DiffResult, old: Pick<ResourceState, "inputs" | "initErrors">, inputs: PropertyMap, ignoreChanges: string[], replaceOnChanges: string[],
-): { changes: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+): ReplaceDecision {
     let changes: boolean;
     let changed: string[] = [];
     let detailed: PathSegment[][] = [];
@@ -1542,8 +2044,20 @@ export function decideReplace(
         changed = [...new Set(detailed.map((p) => String(p[0])))];
     } else {
         changes = diff.changes === "some";
+        changed = [...(diff.changedKeys ?? [])];
     }
     const replaces = [...diff.replaces];
+    let detailedDiff: ReplaceDecision["detailedDiff"];
+    if (diff.detailedDiff && diff.changes !== "unknown") {
+        const patterns = replaceOnChanges.map(parsePropertyPath);
+        detailedDiff = {};
+        for (const [p, v] of Object.entries(diff.detailedDiff)) {
+            let kind: string = v.kind;
+            if (changes && patterns.some((pat) => pathContains(pat, parsePropertyPath(p))) && !kind.endsWith("-replace")) kind = `${kind}-replace`;
+            detailedDiff[p] = { kind, inputDiff: v.inputDiff };
+            if (kind.endsWith("-replace") && !replaces.includes(p)) replaces.push(p);
+        }
+    }
     const hasInitErrors = (old.initErrors?.length ?? 0) > 0;
     if (changes || hasInitErrors) {
         const patterns = replaceOnChanges.map(parsePropertyPath);
@@ -1557,7 +2071,11 @@ export function decideReplace(
             changes = true;
         }
     }
-    return { changes, replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
+    return {
+        changes, replaces, deleteBeforeReplace: diff.deleteBeforeReplace,
+        ...(diff.changedKeys ? { changedKeys: diff.changedKeys } : {}),
+        ...(detailedDiff ? { detailedDiff } : {}),
+    };
 }
 
 /**
@@ -1581,7 +2099,7 @@ async function runDeployment(opts: RunOptions): Promise<{ result: RunResult; sta
         deployment = new Deployment(opts);
     } catch (e: any) {
         const error = e?.message ?? String(e);
-        const result = { ok: false, exitCode: 1, steps: [], summary: {}, outputs: {}, error, stdout: `error: ${error}\n`, diagnostics: [] };
+        const result = { ok: false, exitCode: 1, steps: [], summary: {}, outputs: {}, error, stdout: `error: ${error}\n`, diagnostics: [], logs: [], pluginDebug: [] };
         return { result, stateOutputs: {} };
     }
     const stateOutputs = deployment.previousOutputs();

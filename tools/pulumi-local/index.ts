@@ -4,3 +4,6 @@ export type { Command, PreviewResult, RunOptions, RunResult, StepOp, StepRecord 
 export { readState, stateFilePath, withoutWriteTime, writeStateAtomic } from "./state";
 export type { OperationType, PendingOperation, ResourceState, StackState } from "./state";
 export { isSecret, SECRET_SIG, SIG_KEY, UNKNOWN } from "./values";
+export { NativeProviderPlugin, projectPlugins } from "./native";
+export type { LogMessage, ProjectPlugin } from "./native";
+export { defaultProviderName } from "./engine";

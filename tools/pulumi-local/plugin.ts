@@ -4,7 +4,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { grpc, provproto, provrpc, resolvePulumiFile, statusproto, structproto } from "./pulumi-modules";
-import { PropertyMap } from "./values";
+import { PropertyMap, unwrapSecrets } from "./values";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface InitFailure {
@@ -21,7 +21,33 @@ export class ProviderError extends Error {
 }
 
 export interface CheckResult { inputs: PropertyMap; failures: { property: string; reason: string }[] }
-export interface DiffResult { changes: "none" | "some" | "unknown"; replaces: string[]; deleteBeforeReplace: boolean }
+export type DiffKind = "add" | "add-replace" | "delete" | "delete-replace" | "update" | "update-replace";
+export interface DiffResult {
+    changes: "none" | "some" | "unknown";
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+    /** DiffResponse.diffs (the engine's ChangedKeys); native providers only. */
+    changedKeys?: string[];
+    /** DiffResponse.detailedDiff when hasDetailedDiff (provider_plugin.go decodeDetailedDiff); native providers only. */
+    detailedDiff?: Record<string, { kind: DiffKind; inputDiff: boolean }>;
+    /** provider_plugin.go DiffUnavailable: the message the step generator warns with (the diff is then "some"). */
+    unavailable?: string;
+}
+
+/**
+ * What a resource step needs of a provider. Values go in as the state holds them (secrets wrapped, unknowns
+ * as the sentinel): each plugin marshals them as the engine would for it (KeepSecrets per acceptSecrets).
+ */
+export interface ResourcePlugin {
+    readonly native: boolean;
+    check(urn: string, olds: PropertyMap, news: PropertyMap, randomSeed?: Uint8Array): Promise<CheckResult>;
+    diff(urn: string, id: string, oldInputs: PropertyMap, oldOutputs: PropertyMap, news: PropertyMap, ignoreChanges: string[]): Promise<DiffResult>;
+    /** `preview`: the step's Create in a dry run (provider_plugin.go Create's preview rules). */
+    create(urn: string, props: PropertyMap, preview?: boolean): Promise<{ id: string; outputs: PropertyMap }>;
+    read(urn: string, id: string, outputs: PropertyMap, inputs: PropertyMap): Promise<{ id: string; outputs: PropertyMap; inputs?: PropertyMap }>;
+    update(urn: string, id: string, oldOutputs: PropertyMap, oldInputs: PropertyMap, news: PropertyMap, ignoreChanges: string[], preview?: boolean): Promise<PropertyMap>;
+    delete(urn: string, id: string, outputs: PropertyMap, inputs: PropertyMap): Promise<void>;
+}
 
 /** Makes a child exit when the engine goes away (see watchdog.js). */
 // The compiled copy (dist/tools/pulumi-local) has no .js sources beside it: use the one in tools/.
@@ -33,7 +59,7 @@ export const WATCHDOG = [
 const toStruct = (v: PropertyMap) => structproto.Struct.fromJavaScript(v);
 
 /** Decodes the ErrorResourceInitFailed detail that cmd/dynamic-provider packs into `grpc-status-details-bin`. */
-function initFailureOf(err: any): InitFailure | undefined {
+export function initFailureOf(err: any): InitFailure | undefined {
     const raw = err?.metadata?.get?.("grpc-status-details-bin")?.[0];
     if (!raw) return undefined;
     try {
@@ -53,7 +79,56 @@ function initFailureOf(err: any): InitFailure | undefined {
     return undefined;
 }
 
-export class DynamicProviderPlugin {
+/**
+ * The dynamic provider: Configure answers acceptSecrets false, so every value goes out with its secrets
+ * removed (the step re-marks them by name, as annotateSecrets), and it gets no random seed (its check
+ * ignores one). In a preview, Create/Update are not called (supportsPreview false): the inputs are the state.
+ */
+/**
+ * Reads a plugin's port, the first line it prints on stdout (sdk/go/common/resource/plugin/plugin.go
+ * newPlugin: the engine parses that line as the port), then hands every later line, and each stderr line, to
+ * `onLine`. `strict`: the first line must be the port (the engine's rule: anything else fails the load); not
+ * strict, lines before the port are output too. Rejects when the process exits (or fails to start) first.
+ */
+export function readPluginPort(
+    child: ChildProcess, onLine: (line: string, stream: "stdout" | "stderr") => void,
+    opts: { strict?: boolean; exitedBefore: (code: number | null) => string; invalidPort?: (line: string) => string },
+): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+        let buffered = "";
+        let found = false;
+        const emit = (line: string, stream: "stdout" | "stderr") => {
+            if (line.trim()) onLine(line, stream);
+        };
+        child.stdout!.on("data", (chunk: Buffer) => {
+            buffered += chunk.toString("utf8");
+            let nl: number;
+            while ((nl = buffered.indexOf("\n")) >= 0) {
+                const line = buffered.slice(0, nl);
+                buffered = buffered.slice(nl + 1);
+                if (found) emit(line, "stdout");
+                else if (/^\d+$/.test(line.trim())) {
+                    found = true;
+                    resolve(Number(line.trim()));
+                } else if (opts.strict) {
+                    found = true;
+                    child.kill("SIGKILL");
+                    reject(new Error(opts.invalidPort?.(line) ?? `the plugin wrote an invalid port to stdout: ${line}`));
+                } else emit(line, "stdout");
+            }
+        });
+        child.stderr!.on("data", (chunk: Buffer) => {
+            for (const line of chunk.toString("utf8").split("\n")) emit(line, "stderr");
+        });
+        child.on("error", reject);
+        child.on("exit", (code) => {
+            if (!found) reject(new Error(opts.exitedBefore(code)));
+        });
+    });
+}
+
+export class DynamicProviderPlugin implements ResourcePlugin {
+    readonly native = false;
     private constructor(
         private readonly child: ChildProcess,
         private readonly client: any,
@@ -76,32 +151,10 @@ export class DynamicProviderPlugin {
             stdio: ["pipe", "pipe", "pipe"],
         });
         const output: string[] = [];
-        const port = await new Promise<number>((resolve, reject) => {
-            let buffered = "";
-            let found = false;
-            child.stdout!.on("data", (chunk: Buffer) => {
-                buffered += chunk.toString("utf8");
-                let nl: number;
-                while ((nl = buffered.indexOf("\n")) >= 0) {
-                    const line = buffered.slice(0, nl);
-                    buffered = buffered.slice(nl + 1);
-                    if (!found && /^\d+$/.test(line.trim())) {
-                        found = true;
-                        resolve(Number(line.trim()));
-                    } else if (line.trim()) {
-                        output.push(line);
-                        opts.onLine?.(line);
-                    }
-                }
-            });
-            child.stderr!.on("data", (chunk: Buffer) => {
-                for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) output.push(line);
-            });
-            child.on("error", reject);
-            child.on("exit", (code) => {
-                if (!found) reject(new Error(`the dynamic-provider plugin exited (${code}) before serving:\n${output.join("\n")}`));
-            });
-        });
+        const port = await readPluginPort(child, (line, stream) => {
+            output.push(line);
+            if (stream === "stdout") opts.onLine?.(line);
+        }, { exitedBefore: (code) => `the dynamic-provider plugin exited (${code}) before serving:\n${output.join("\n")}` });
         const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         const plugin = new DynamicProviderPlugin(child, client, output);
         await plugin.configure(opts.config, opts.secretConfigKeys);
@@ -133,8 +186,8 @@ export class DynamicProviderPlugin {
     async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
         const req = new provproto.CheckRequest();
         req.setUrn(urn);
-        req.setOlds(toStruct(olds));
-        req.setNews(toStruct(news));
+        req.setOlds(toStruct(unwrapSecrets(olds)));
+        req.setNews(toStruct(unwrapSecrets(news)));
         const resp = await this.call("check", req);
         return {
             inputs: resp.getInputs()?.toJavaScript() ?? {},
@@ -146,9 +199,9 @@ export class DynamicProviderPlugin {
         const req = new provproto.DiffRequest();
         req.setUrn(urn);
         req.setId(id);
-        req.setOlds(toStruct(oldOutputs));
-        req.setOldInputs(toStruct(oldInputs));
-        req.setNews(toStruct(news));
+        req.setOlds(toStruct(unwrapSecrets(oldOutputs)));
+        req.setOldInputs(toStruct(unwrapSecrets(oldInputs)));
+        req.setNews(toStruct(unwrapSecrets(news)));
         req.setIgnorechangesList(ignoreChanges);
         const resp = await this.call("diff", req);
         const C = provproto.DiffResponse.DiffChanges;
@@ -160,10 +213,11 @@ export class DynamicProviderPlugin {
         };
     }
 
-    async create(urn: string, props: PropertyMap): Promise<{ id: string; outputs: PropertyMap }> {
+    async create(urn: string, props: PropertyMap, preview = false): Promise<{ id: string; outputs: PropertyMap }> {
+        if (preview) return { id: "", outputs: props };
         const req = new provproto.CreateRequest();
         req.setUrn(urn);
-        req.setProperties(toStruct(props));
+        req.setProperties(toStruct(unwrapSecrets(props)));
         const resp = await this.call("create", req);
         return { id: resp.getId(), outputs: resp.getProperties()?.toJavaScript() ?? {} };
     }
@@ -172,8 +226,8 @@ export class DynamicProviderPlugin {
         const req = new provproto.ReadRequest();
         req.setUrn(urn);
         req.setId(id);
-        req.setProperties(toStruct(outputs));
-        req.setInputs(toStruct(inputs));
+        req.setProperties(toStruct(unwrapSecrets(outputs)));
+        req.setInputs(toStruct(unwrapSecrets(inputs)));
         const resp = await this.call("read", req);
         return {
             id: resp.getId(),
@@ -182,13 +236,14 @@ export class DynamicProviderPlugin {
         };
     }
 
-    async update(urn: string, id: string, oldOutputs: PropertyMap, oldInputs: PropertyMap, news: PropertyMap, ignoreChanges: string[]): Promise<PropertyMap> {
+    async update(urn: string, id: string, oldOutputs: PropertyMap, oldInputs: PropertyMap, news: PropertyMap, ignoreChanges: string[], preview = false): Promise<PropertyMap> {
+        if (preview) return news;
         const req = new provproto.UpdateRequest();
         req.setUrn(urn);
         req.setId(id);
-        req.setOlds(toStruct(oldOutputs));
-        req.setOldInputs(toStruct(oldInputs));
-        req.setNews(toStruct(news));
+        req.setOlds(toStruct(unwrapSecrets(oldOutputs)));
+        req.setOldInputs(toStruct(unwrapSecrets(oldInputs)));
+        req.setNews(toStruct(unwrapSecrets(news)));
         req.setIgnorechangesList(ignoreChanges);
         const resp = await this.call("update", req);
         return resp.getProperties()?.toJavaScript() ?? {};
@@ -198,8 +253,8 @@ export class DynamicProviderPlugin {
         const req = new provproto.DeleteRequest();
         req.setUrn(urn);
         req.setId(id);
-        req.setProperties(toStruct(outputs));
-        req.setOldInputs(toStruct(inputs));
+        req.setProperties(toStruct(unwrapSecrets(outputs)));
+        req.setOldInputs(toStruct(unwrapSecrets(inputs)));
         await this.call("delete", req);
     }
 

@@ -6,11 +6,15 @@ import type { RunResult, StepRecord } from "./engine";
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const SYMBOLS: Record<string, string> = {
     "create": "+ ", "update": "~ ", "replace": "+-", "delete": "- ", "same": "  ", "read": "> ",
-    "refresh": "~ ", "create-replacement": "++", "delete-replaced": "--",
+    "refresh": "~ ", "create-replacement": "++", "delete-replaced": "--", "import": "= ",
 };
 
-const PAST: Record<string, string> = { create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged" };
-const FUTURE: Record<string, string> = { create: "to create", update: "to update", replace: "to replace", delete: "to delete", same: "unchanged" };
+const PAST: Record<string, string> = {
+    create: "created", update: "updated", replace: "replaced", delete: "deleted", same: "unchanged", import: "imported",
+};
+const FUTURE: Record<string, string> = {
+    create: "to create", update: "to update", replace: "to replace", delete: "to delete", same: "unchanged", import: "to import",
+};
 
 function stepLine(s: StepRecord, preview: boolean): string {
     let op: string = s.op;
@@ -41,7 +45,22 @@ export function renderReport(
     const lines = [`${title[r.command] ?? r.command} (${r.stack}):`];
     if (r.diff) lines.push(...diffView(r.steps));
     else for (const s of r.steps) lines.push(stepLine(s, preview));
-    const grouped = r.steps.filter((s) => s.diagnostics && s.diagnostics.length > 0);
+    // The engine's diagnostics on a resource, then the Engine.Log messages with its URN that are not
+    // ephemeral (display/progress.go: ephemeral ones are status, shown only in the row while it runs; a debug
+    // message only with --debug). An info message has no prefix (diag.Info), the others their severity's.
+    const grouped: { type: string; name: string; urn: string; diagnostics: string[] }[] = r.steps
+        .filter((s) => s.diagnostics && s.diagnostics.length > 0)
+        .map((s) => ({ type: s.type, name: s.name, urn: s.urn, diagnostics: [...s.diagnostics!] }));
+    for (const m of r.logs ?? []) {
+        if (m.ephemeral || m.severity === "debug") continue;
+        const line = m.severity === "info" ? m.message : `${m.severity}: ${m.message}`;
+        const group = grouped.find((g) => g.urn === m.urn);
+        if (group) group.diagnostics.push(line);
+        else {
+            const parts = m.urn.split("::");
+            grouped.push({ urn: m.urn, type: (parts[2] ?? "").split("$").pop() ?? "", name: parts.slice(3).join("::"), diagnostics: [line] });
+        }
+    }
     if (r.diagnostics.length || grouped.length) {
         lines.push("", "Diagnostics:");
         // A diagnostic of several lines (the pending operations warning) stays indented as one block.
@@ -51,7 +70,7 @@ export function renderReport(
         for (const s of grouped) {
             if (r.diagnostics.length || s !== grouped[0]) lines.push("");
             lines.push(`  ${s.type} (${s.name}):`);
-            for (const d of s.diagnostics!) for (const l of d.split("\n")) lines.push(`    ${l.trimEnd()}`);
+            for (const d of s.diagnostics) for (const l of d.split("\n")) lines.push(`    ${l.trimEnd()}`);
         }
     }
     const keys = Object.keys(r.rawOutputs);
@@ -60,7 +79,7 @@ export function renderReport(
         for (const k of keys) lines.push(`    ${k}: ${display(r.rawOutputs[k])}`);
     }
     const words = preview ? FUTURE : PAST;
-    const counts = ["create", "update", "replace", "delete", "same"]
+    const counts = ["create", "update", "replace", "delete", "import", "same"]
         .filter((k) => r.summary[k])
         .map((k) => `${r.summary[k]} ${words[k]}`);
     lines.push("", `Resources: ${counts.length ? counts.join(", ") : "no changes"}`);

@@ -23,6 +23,10 @@ export interface ResourceState {
     delete?: boolean;
     /** Reasons a create/update reported a partial failure (the resource exists but did not initialize). */
     initErrors?: string[];
+    /** A native provider's resource: the reference `<provider urn>::<provider id>` of the provider instance it was made with (the checkpoint's `provider`). */
+    provider?: string;
+    /** The id the `import` option named (the checkpoint's `importID`). */
+    importId?: string;
     /** The old URN this resource's state was found under through its `aliases` option (SG.generateResourceSteps: `Aliases: aliasUrns`). */
     aliases?: string[];
 }
