@@ -8,7 +8,8 @@
 // on time; only correctness that makes a figure meaningless (a failed up, a wrong count) stops it.
 import * as fs from "fs";
 import * as path from "path";
-import { CreateStateMachineCommand, DescribeStateMachineAliasCommand, SFNClient, UpdateStateMachineCommand } from "@aws-sdk/client-sfn";
+import { CreateStateMachineCommand, CreateStateMachineAliasCommand, DescribeStateMachineAliasCommand, SFNClient, UpdateStateMachineCommand } from "@aws-sdk/client-sfn";
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { run, RunOptions, RunResult, StackState, stateFilePath } from "../tools/pulumi-local";
 import { BUCKET_RULES, CallLogEntry, SfnLocal, startSfnLocal } from "../tools/sfn-local";
 import { installedProject, PACKAGE } from "./install";
@@ -131,6 +132,90 @@ function installedProvider(project: string, url: string): any {
                 config: { get: (k: string) => ({ "aws:endpoints": JSON.stringify([{ sfn: url }]), "aws:accessKey": "test", "aws:secretKey": "test" } as Props)[k] },
             }),
     };
+}
+
+// ------------------------------------------------------------------------------------------------ 0. rollouts
+
+/** Alarm-to-rollback repeats, and the poll period they use (seconds). */
+const ROLLBACK_REPEATS = 6;
+const ROLLBACK_POLL_SECONDS = 2;
+/** CloudFormation's gradual-deployment handler re-runs every 60 s (GRADUAL_DEPLOYMENT_HANDLER_DELAY_SECONDS). */
+const CFN_TICK_SECONDS = 60;
+
+interface RolloutFigures {
+    linear: { shifts: number; updates: number; describeAlarms: number; expectedPolls: number; describes: number; seconds: number };
+    rollbackRatios: number[];
+}
+
+/**
+ * A LINEAR 25% rollout (intervalSeconds 2, alarmPollSeconds 1, bake 2) through the installed provider's
+ * update, counting its calls; then CANARY rollouts in which an alarm enters ALARM at a random moment of the
+ * wait, timing the rollback call against the poll period.
+ */
+async function rollouts(project: string): Promise<RolloutFigures> {
+    const local = await startSfnLocal({ throttling: false, seed: 7 });
+    const sfn = new SFNClient({ endpoint: local.url, region: REGION, credentials: CREDENTIALS });
+    const cw = new CloudWatchClient({ endpoint: local.url, region: REGION, credentials: CREDENTIALS });
+    const provider = require(path.join(project, "node_modules", PACKAGE, "dist", "provider", "resourceProvider.js"));
+    const endpoints = JSON.stringify([{ sfn: local.url, cloudwatch: local.url }]);
+    await provider.configure({ config: { get: (k: string) => ({ "aws:endpoints": endpoints, "aws:accessKey": "test", "aws:secretKey": "test" } as Props)[k] } });
+    const quiet = console.log;
+    try {
+        const [[v1, v2]] = await makeMachines(local, "rollout", 1);
+        const machine = v1.slice(0, v1.lastIndexOf(":"));
+        await cw.send(new PutMetricAlarmCommand({
+            AlarmName: "errors", Namespace: "AWS/States", MetricName: "ExecutionsFailed", Statistic: "Sum", Period: 60, EvaluationPeriods: 1, Threshold: 1,
+            ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        }));
+        await cw.send(new SetAlarmStateCommand({ AlarmName: "errors", StateValue: "OK", StateReason: "bench" }));
+        const created = await sfn.send(new CreateStateMachineAliasCommand({ name: "live", routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }] }));
+        const id = created.stateMachineAliasArn!;
+        const described = await sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: id }));
+        const olds = (version: string) => ({
+            name: "live", description: "", adoptExisting: false, arn: id, stateMachineArn: machine,
+            routingConfiguration: [{ stateMachineVersionArn: version, weight: 100 }],
+            creationDate: described.creationDate!.toISOString(), updateDate: "1970-01-01T00:00:00.000Z",
+        });
+        console.log = () => undefined; // the provider's progress lines
+        const linear = { type: "LINEAR", stateMachineVersionArn: v2, percentage: 25, intervalSeconds: 2, alarmPollSeconds: 1, bakeTimeSeconds: 2, alarms: ["errors"] };
+        local.clearCalls();
+        const t0 = performance.now();
+        await provider.update(id, olds(v1), { name: "live", deploymentPreference: linear });
+        const seconds = (performance.now() - t0) / 1000;
+        const calls = local.calls();
+        // One poll before the start, then each wait of 2 s and the bake of 2 s polls at 0, 1 and 2 s.
+        const expectedPolls = 1 + 4 * 3;
+        const figures: RolloutFigures = {
+            linear: {
+                shifts: 4, updates: countOk(calls, "UpdateStateMachineAlias"), describeAlarms: countOk(calls, "DescribeAlarms"), expectedPolls,
+                describes: countOk(calls, "DescribeStateMachineAlias"), seconds,
+            },
+            rollbackRatios: [],
+        };
+        for (let i = 0; i < ROLLBACK_REPEATS; i++) {
+            await provider.update(id, olds(v2), { name: "live", routingConfiguration: [{ stateMachineVersionArn: v1, weight: 100 }] });
+            await cw.send(new SetAlarmStateCommand({ AlarmName: "errors", StateValue: "OK", StateReason: "bench" }));
+            local.clearCalls();
+            const canary = { type: "CANARY", stateMachineVersionArn: v2, percentage: 10, intervalSeconds: 30, alarmPollSeconds: ROLLBACK_POLL_SECONDS, alarms: ["errors"] };
+            const rolling = provider.update(id, olds(v1), { name: "live", deploymentPreference: canary }).catch((e: Error) => e);
+            while (countOk(local.calls(), "UpdateStateMachineAlias") < 1) await new Promise((r) => setTimeout(r, 5));
+            // A moment spread over the poll period (i of ROLLBACK_REPEATS), plus a little of whatever.
+            await new Promise((r) => setTimeout(r, 200 + ((i + Math.random()) / ROLLBACK_REPEATS) * ROLLBACK_POLL_SECONDS * 1000));
+            const firedAt = Date.now();
+            await cw.send(new SetAlarmStateCommand({ AlarmName: "errors", StateValue: "ALARM", StateReason: "bench" }));
+            const outcome = await rolling;
+            if (!(outcome instanceof Error)) throw new Error("the canary was meant to roll back");
+            const back = local.calls().filter((c) => c.operation === "UpdateStateMachineAlias" && c.outcome === "ok")[1];
+            if (!back) throw new Error("no rollback call");
+            figures.rollbackRatios.push((back.time - firedAt) / (ROLLBACK_POLL_SECONDS * 1000));
+        }
+        return figures;
+    } finally {
+        console.log = quiet;
+        sfn.destroy();
+        cw.destroy();
+        await local.stop();
+    }
 }
 
 // ------------------------------------------------------------------------------------------------ 1. lifecycle
@@ -375,6 +460,7 @@ async function main(): Promise<void> {
     const project = installedProject(PROGRAM);
     try {
         log(`project with ${PACKAGE} installed from its packed files: ${project}`);
+        const ro = await rollouts(project);
         const steps = await lifecycle(project);
         const op = await overheadAndPreview(project);
         const thr = await throughput(project);
@@ -395,13 +481,22 @@ async function main(): Promise<void> {
                 bouncedPerWriteBeyondBurst: 0, // set below
             },
             engineOverheadRatio: round(engineOverheadRatio, 2),
+            rollout: { ...ro.linear, rollbackRatios: ro.rollbackRatios.map((r) => round(r, 3)) },
             date: new Date().toISOString(),
         };
 
         const beyondBurst = Math.max(0, thr.create.ok - BUCKET_RULES.CreateStateMachineAlias.capacity) + Math.max(0, thr.shift.ok - BUCKET_RULES.UpdateStateMachineAlias.capacity);
         const bounced = thr.create.throttled + thr.shift.throttled;
         results.throttled.bouncedPerWriteBeyondBurst = round(beyondBurst > 0 ? bounced / beyondBurst : 0, 3);
+        const worst = Math.max(...ro.rollbackRatios);
         const rows: (Row | string)[] = [
+            `Rollouts (installed provider, direct): LINEAR 25% every 2 s, polls every 1 s, bake 2 s (${ro.linear.seconds.toFixed(1)} s)`,
+            ["  UpdateStateMachineAlias calls", String(ro.linear.updates), `${ro.linear.shifts} shifts`, ratio(ro.linear.updates, ro.linear.shifts)],
+            ["  DescribeAlarms calls", String(ro.linear.describeAlarms), `${ro.linear.expectedPolls} polls (1 before + 3 per 2-s wait or bake)`, ratio(ro.linear.describeAlarms, ro.linear.expectedPolls)],
+            ["  DescribeStateMachineAlias calls", String(ro.linear.describes), "1 at the start + 1 drift check per later shift", ratio(ro.linear.describes, 1 + ro.linear.shifts - 1)],
+            [`  alarm in ALARM -> rollback call, / poll period (${ROLLBACK_POLL_SECONDS} s), ${ROLLBACK_REPEATS} runs`,
+                `median ${median(ro.rollbackRatios).toFixed(2)}, max ${worst.toFixed(2)}`,
+                `goal <= 1; CloudFormation: its ${CFN_TICK_SECONDS}-s tick`, worst <= 1 ? "ok" : "MISSED"],
             "API calls per lifecycle step (endpoint call log; Terraform: aws_sfn_alias, alias.go)",
             ...STEPS.map((s): Row => [
                 `  ${s}: ${steps[s].pattern}`, String(steps[s].calls),

@@ -89,6 +89,8 @@ describe("npm run demo", function () {
         if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     });
 
+    /** The demo's output before its part 2 (the rollouts). */
+    const part1 = () => stdout.split("\n=== Part 2")[0];
     it("exits 0 and prints how long it took", () => {
         assert.deepStrictEqual(exit, { code: 0, signal: null }, `stderr:\n${stderr}\nstdout:\n${stdout}`);
         const done = /^Done in (\d+\.\d) s\./m.exec(stdout);
@@ -122,13 +124,39 @@ describe("npm run demo", function () {
         assert.deepStrictEqual(left, [], "nothing left in its TMPDIR");
     });
 
+    it("part 2: a canary caught by its alarm is rolled back in one call, then a linear rollout reaches 100% with its progress lines", () => {
+        assert.strictEqual(exit.code, 0, "needs a demo that ran");
+        const all = sections(stdout);
+        const caught = all.find((s) => s.title.startsWith("10. CANARY to v2"));
+        const linear = all.find((s) => s.title.startsWith("11. LINEAR to v2"));
+        assert.ok(caught && linear, stdout);
+        const c = caught.lines.join("\n");
+        assert.match(c, /info: live: shifted 10% to version 2 \(90% stays on version 1\)\./);
+        assert.match(c, /\(meanwhile: SetAlarmState orders-errors -> ALARM/);
+        assert.match(c, /info: live: CloudWatch alarm orders-errors \(ALARM: Threshold Crossed: 3 failed executions\) while holding 10%: rolling back to version 1\./);
+        assert.match(c, /info: live: rolled back: 100% on version 1\./);
+        const writes = caught.lines.filter((l) => /^ {4}UpdateStateMachineAlias /.test(l)).map((l) => l.trim());
+        assert.deepStrictEqual(writes, [
+            "UpdateStateMachineAlias stateMachineAliasArn=orders:live description=\"Orders workflow: production traffic\" routing=[orders:1 90%, orders:2 10%] -> ok",
+            "UpdateStateMachineAlias stateMachineAliasArn=orders:live description=\"Orders workflow: production traffic\" routing=[orders:1 100%] -> ok",
+        ]);
+        const l = linear.lines.join("\n");
+        for (const line of ["shifted 50% to version 2 (50% stays on version 1).", "shifted 100% to version 2 (from version 1).", "rollout complete: 100% on version 2."]) {
+            assert.ok(l.includes(`info: live: ${line}`), `${line}\n${l}`);
+        }
+        assert.strictEqual(linear.lines.filter((x) => /^ {4}UpdateStateMachineAlias /.test(x)).length, 2, "one Update per shift");
+    });
+
     it("prints commands that, pasted into sh from the repository root, do what the demo shows", async function () {
         assert.strictEqual(exit.code, 0, "needs a demo that ran");
+        // Part 1: part 2 needs an alarm fired while a canary waits, which no pasted command does.
+        const stdout = part1();
         const exports = stdout.split("\n").filter((l) => l.startsWith("  export ")).map((l) => l.trim());
         const commands = stdout.split("\n").filter((l) => l.startsWith("$ ")).map((l) => l.slice(2));
         assert.ok(exports.length > 0 && commands.length >= 6, `the exports and commands:\n${stdout}`);
         for (const c of commands) assert.match(c, /^node bin\/pulumi-local\.js (preview|up|refresh|destroy) --cwd tools\/demo\/program /);
         const url = /AWS_ENDPOINT_URL_SFN=(\S+)/.exec(exports.join(" "))![1];
+        assert.ok(exports.join(" ").includes(`AWS_ENDPOINT_URL_CLOUDWATCH=${url}`), "CloudWatch on the same endpoint");
         assert.strictEqual(url, `http://127.0.0.1:${port}`);
 
         // The situation the demo describes: its endpoint (same port and seed) with the same two versions.

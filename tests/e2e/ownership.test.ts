@@ -22,7 +22,7 @@ function autonameOf(stack: string, resource: string, parentUrn = ""): string {
 }
 
 describe("end to end: ownership, whole updates, complete outputs, deterministic names", function () {
-    this.timeout(60_000);
+    this.timeout(120_000); // its longest tests take ~50 s on two loaded cores
     // The program (OPTIONS_PROGRAM): aliases from config `aliases`, with opts and stack outputs.
     const suite = endpointSuite(31, (l) => new OptionsProject(l, PROJECT));
     let local: SfnLocal;

@@ -19,6 +19,7 @@ import * as path from "path";
 import {
     CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand, UpdateStateMachineCommand,
 } from "@aws-sdk/client-sfn";
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { run, RunResult } from "../pulumi-local";
 import { parseArgs as parseCliArgs } from "../pulumi-local/cli";
 import { SfnLocal, startSfnLocal } from "../sfn-local";
@@ -35,6 +36,7 @@ const LOCK = path.join(STATE_DIR, `${STACK}.lock`);
 const MODULES = path.join(PROGRAM, "node_modules");
 export const INSTALLED = path.join(MODULES, "pulumi-sfn-alias");
 const ROLE = "arn:aws:iam::123456789012:role/orders-workflow";
+const ALARM = "orders-errors";
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const definition = (comment: string) => JSON.stringify({ Comment: comment, StartAt: "Ship", States: { Ship: { Type: "Pass", End: true } } });
 
@@ -56,7 +58,8 @@ export function sdkClient(url: string): SFNClient {
 /** The environment the printed `export` lines set, as [name, value] in print order. */
 export function demoEnv(url: string, v1: string, v2: string): [string, string][] {
     return [
-        ["AWS_ENDPOINT_URL_SFN", url], ["AWS_ACCESS_KEY_ID", CREDENTIALS.accessKeyId], ["AWS_SECRET_ACCESS_KEY", CREDENTIALS.secretAccessKey],
+        ["AWS_ENDPOINT_URL_SFN", url], ["AWS_ENDPOINT_URL_CLOUDWATCH", url],
+        ["AWS_ACCESS_KEY_ID", CREDENTIALS.accessKeyId], ["AWS_SECRET_ACCESS_KEY", CREDENTIALS.secretAccessKey],
         // The SDK's notice that its 2027 releases need Node 22 (printed by every plugin process on Node 20).
         ["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED", "true"],
         ["V1", v1], ["V2", v2],
@@ -81,12 +84,12 @@ export function installPackage(): void {
         fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, text);
     };
-    for (const dir of ["sdk", "provider"]) {
-        for (const f of fs.readdirSync(path.join(ROOT, dir)).filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))) {
-            const fileName = path.join(ROOT, dir, f);
-            const out = ts.transpileModule(fs.readFileSync(fileName, "utf8"), { compilerOptions, fileName });
-            write(path.join(INSTALLED, "dist", dir, f.replace(/\.ts$/, ".js")), out.outputText);
-        }
+    const sources = (dir: string): string[] => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [path.join(dir, e.name)] : []);
+    for (const file of [...sources("sdk"), ...sources("provider")]) {
+        const fileName = path.join(ROOT, file);
+        const out = ts.transpileModule(fs.readFileSync(fileName, "utf8"), { compilerOptions, fileName });
+        write(path.join(INSTALLED, "dist", file.replace(/\.ts$/, ".js")), out.outputText);
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     write(path.join(INSTALLED, "package.json"), JSON.stringify({
@@ -190,7 +193,16 @@ function describeParams(params: Record<string, any>): string {
 function printCalls(local: SfnLocal): void {
     const calls = local.calls();
     console.log(`  API calls (${calls.length}):${calls.length ? "" : " none"}`);
-    for (const c of calls) console.log(`    ${c.operation} ${describeParams(c.params)} -> ${c.outcome}`);
+    // A rollout's alarm polls, one line for each run of them.
+    for (let i = 0; i < calls.length; i++) {
+        const c = calls[i];
+        if (c.operation === "DescribeAlarms") {
+            let n = 1;
+            while (calls[i + n]?.operation === "DescribeAlarms" && calls[i + n].outcome === c.outcome) n++;
+            console.log(`    DescribeAlarms AlarmNames=${(c.params.AlarmNames ?? []).join(",")} -> ${c.outcome}${n > 1 ? ` (${n} polls)` : ""}`);
+            i += n - 1;
+        } else console.log(`    ${c.operation} ${describeParams(c.params)} -> ${c.outcome}`);
+    }
 }
 
 /** A printed command: words that need no quoting in sh, `$V1`/`$V2` expanded by the shell. */
@@ -209,18 +221,22 @@ interface Context {
 }
 
 /** Prints the command, runs it as the CLI would (its parser, its engine, from the root), prints the report and the calls. */
-async function stage(ctx: Context, title: string, argv: string[]): Promise<RunResult> {
+async function stage(ctx: Context, title: string, argv: string[], expect: "ok" | "fail" = "ok", meanwhile?: () => Promise<void>): Promise<RunResult> {
     console.log(`\n=== ${title}\n$ ${commandText(argv)}`);
     const vars = Object.fromEntries(ctx.env);
     const expanded = argv.map((a) => a.replace(/\$(V1|V2)\b/g, (_, k: string) => vars[k]));
     // The CLI's own parser: a flag it would refuse fails the demo here.
     const { json: _json, ...args } = parseCliArgs(expanded);
     ctx.local.clearCalls();
-    const result = await run({ ...args, cwd: path.resolve(ROOT, args.cwd), env: vars });
+    // The provider's progress lines as they come, as the CLI shows them (`info: ...`).
+    const running = run({ ...args, cwd: path.resolve(ROOT, args.cwd), env: vars, onPluginLine: (line) => console.log(`  info: ${line}`) });
+    if (meanwhile) await meanwhile();
+    const result = await running;
     // The report exactly as the CLI prints it, indented.
     console.log(result.stdout.split("\n").map((l) => (l ? `  ${l}` : l)).join("\n").trimEnd());
     printCalls(ctx.local);
-    if (!result.ok) throw new Error(`${argv[0]} failed: ${result.error}`);
+    if (expect === "ok" && !result.ok) throw new Error(`${argv[0]} failed: ${result.error}`);
+    if (expect === "fail" && result.ok) throw new Error(`${argv[0]} was meant to fail (an alarm rolls the canary back), but succeeded`);
     return result;
 }
 
@@ -307,7 +323,7 @@ async function main(argv: string[]): Promise<void> {
         console.log(`State machine ${short(stateMachineArn)}, versions ${short(v1)} and ${short(v2)} published`);
         console.log(`pulumi-sfn-alias installed in ${PROGRAM_DIR}/node_modules, compiled from this working tree`);
         console.log(`\nEach $ line below is what runs, from the repository root, in a shell with:`);
-        for (const line of [env.slice(0, 3), env.slice(3, 4), env.slice(4)]) {
+        for (const line of [env.slice(0, 2), env.slice(2, 4), env.slice(4, 5), env.slice(5)]) {
             console.log(`  export ${line.map(([k, v]) => `${k}=${v}`).join(" ")}`);
         }
 
@@ -324,6 +340,36 @@ async function main(argv: string[]): Promise<void> {
         await stage(ctx, "6. Up again: nothing to do, no API call", ["up", ...base, ...promoted]);
         await stage(ctx, "7. Refresh: the alias as AWS has it", ["refresh", ...base]);
         await stage(ctx, "8. Destroy", ["destroy", ...base]);
+
+        // Part 2: the provider moves the traffic itself, watching a CloudWatch alarm on the same endpoint.
+        const cw = new CloudWatchClient({ endpoint: local.url, region: REGION, credentials: CREDENTIALS });
+        await cw.send(new PutMetricAlarmCommand({
+            AlarmName: ALARM, Namespace: "AWS/States", MetricName: "ExecutionsFailed", Statistic: "Sum", Period: 60, EvaluationPeriods: 1,
+            Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold", Dimensions: [{ Name: "StateMachineArn", Value: stateMachineArn }],
+        }));
+        await cw.send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: "OK", StateReason: "demo: no failed executions" }));
+        console.log(`
+=== Part 2: gradual rollouts (deploymentPreference), watched by the CloudWatch alarm ${ALARM}`);
+        console.log(`  The alarm is set with SetAlarmState, CloudWatch's own API for testing alarms; the demo fires it while a canary waits.`);
+        const rollout = (type: string, version: string, more: string[]) =>
+            ["--config", `rolloutType=${type}`, "--config", `rolloutVersionArn=${version}`, "--config", `rolloutAlarms=${ALARM}`, ...more];
+        await stage(ctx, "9. Create with a rollout preference: straight to 100% on v1 (nothing to shift from), after the alarm is checked",
+            ["up", ...base, ...rollout("CANARY", "$V1", ["--config", "rolloutPercentage=10", "--config", "rolloutIntervalSeconds=4"]), "--skip-preview"]);
+        await stage(ctx, "10. CANARY to v2: 10% for 4 s; the alarm fires while it waits: all traffic back on v1 in one call, the up fails",
+            ["up", ...base, ...rollout("CANARY", "$V2", ["--config", "rolloutPercentage=10", "--config", "rolloutIntervalSeconds=4"]), "--skip-preview"], "fail",
+            async () => {
+                while (!local!.calls().some((c) => c.operation === "UpdateStateMachineAlias" && c.outcome === "ok")) await new Promise((r) => setTimeout(r, 20));
+                await new Promise((r) => setTimeout(r, 1200));
+                console.log(`  (meanwhile: SetAlarmState ${ALARM} -> ALARM, "Threshold Crossed: 3 failed executions")`);
+                await cw.send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: "ALARM", StateReason: "Threshold Crossed: 3 failed executions" }));
+            });
+        await cw.send(new SetAlarmStateCommand({ AlarmName: ALARM, StateValue: "OK", StateReason: "demo: fixed" }));
+        console.log(`
+  (the cause is fixed: SetAlarmState ${ALARM} -> OK)`);
+        await stage(ctx, "11. LINEAR to v2: +50% every 2 s, then a 2 s bake, watched: 100% on v2",
+            ["up", ...base, ...rollout("LINEAR", "$V2", ["--config", "rolloutPercentage=50", "--config", "rolloutIntervalSeconds=2", "--config", "rolloutBakeSeconds=2"]), "--skip-preview"]);
+        await stage(ctx, "12. Destroy", ["destroy", ...base]);
+        cw.destroy();
         await cleanup();
         console.log(`\nDone in ${process.uptime().toFixed(1)} s. Nothing left running; the state file and the installed package are removed.`);
     } catch (e: any) {
