@@ -2,7 +2,7 @@
  * Diff: what changed between the stored outputs and the checked inputs, and whether AWS can apply it
  * in place. Pure. Order of routing entries never matters; provider-only inputs never cause a change.
  */
-import { parseVersionArn } from "./arn";
+import { parseVersionArn, VersionRef } from "./arn";
 import { canonicalDescription, sameRouting } from "./normalize";
 import { isUnknown, REPLACE_ON, UNKNOWN } from "./rules";
 import { RoutingEntry } from "./types";
@@ -27,14 +27,19 @@ export function containsUnknown(value: unknown): boolean {
     return false;
 }
 
-/** The state machine the routing's versions belong to, when it is known. */
-export function stateMachineOf(routing: unknown): string | undefined {
+/** The first version of the routing that is a version ARN (its region, account, state machine), when known. */
+export function versionRefOf(routing: unknown): VersionRef | undefined {
     if (!Array.isArray(routing)) return undefined;
     for (const entry of routing) {
         const parsed = parseVersionArn((entry as Props | undefined)?.stateMachineVersionArn);
-        if (parsed.ok) return parsed.value.stateMachineArn;
+        if (parsed.ok) return parsed.value;
     }
     return undefined;
+}
+
+/** The state machine the routing's versions belong to, when it is known. */
+export function stateMachineOf(routing: unknown): string | undefined {
+    return versionRefOf(routing)?.stateMachineArn;
 }
 
 /** The parts of the alias ARN (rules.ts REPLACE_ON) as far as they are known; `unknown` while not yet known. */

@@ -45,13 +45,17 @@ export class RolloutFailure extends Error {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const clock = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-/** The rollouts running in this process, for cancelRollouts. */
-const running = new Set<Interrupt>();
+/** The rollouts running in this process, for cancelRollouts; `cancelled` once the engine said Cancel. */
+const running: Interrupt[] = []; // an array, not a Set: the dynamic provider may be serialized by value
+let cancelled = false;
 
 /**
- * Ctrl-C while a rollout runs (SIGINT: the CLI interrupts its plugins' process group, and the engine closes a
- * plugin with SIGINT before it kills it), or the engine's Cancel: the rollout stops at the next safe point
- * (between calls), recorded, instead of dying mid-way.
+ * SIGINT while a rollout runs, or the engine's Cancel: the rollout stops at the next safe point (between
+ * calls), recorded, instead of dying mid-way. SIGINT is how the dynamic-provider plugin hears of it: the
+ * engine executes that plugin directly and closes it with SIGINT, then SIGKILL 5 s later (plugin.go kill).
+ * The provider plugin, run through the nodejs language host, is killed outright when closed (plugin.go
+ * ExecPlugin: the RunPlugin context is cancelled); the engine sends it Cancel on Ctrl-C and before every
+ * close (provider_plugin.go SignalCancellation, hostManagedProvider.Close), and that stops its rollouts.
  */
 class Interrupt {
     requested = false;
@@ -62,11 +66,11 @@ class Interrupt {
     };
     constructor() {
         process.on("SIGINT", this.request);
-        running.add(this);
+        running.push(this);
     }
     dispose(): void {
         process.off("SIGINT", this.request);
-        running.delete(this);
+        running.splice(running.indexOf(this), 1);
     }
     /** Sleeps `ms`, or less when interrupted. */
     async sleep(ms: number): Promise<void> {
@@ -82,10 +86,18 @@ class Interrupt {
     }
 }
 
-/** The provider plugin's Cancel: every rollout in flight stops at its next safe point, as on Ctrl-C. */
+/**
+ * The provider plugin's Cancel: every rollout in flight stops at its next safe point, as on Ctrl-C, and none
+ * starts after it (the engine cancels a deployment, or is about to close the plugin).
+ */
 export function cancelRollouts(): number {
-    for (const r of running) r.request();
-    return running.size;
+    cancelled = true;
+    for (const r of [...running]) r.request();
+    return running.length;
+}
+
+function refuseWhenCancelled(aliasName: string): void {
+    if (cancelled) throw new Error(`${aliasName}: the deployment was cancelled before this rollout moved any traffic; nothing was changed. Run up again.`);
 }
 
 export interface GateRequest {
@@ -100,6 +112,7 @@ export interface GateRequest {
  */
 export async function gate(req: GateRequest): Promise<void> {
     const { region, aliasName, preference: p } = req;
+    refuseWhenCancelled(aliasName);
     if (p.alarms.length > 0) {
         let described: AlarmState[];
         try {
@@ -135,6 +148,9 @@ export async function gate(req: GateRequest): Promise<void> {
             if (e.status && e.status !== "RUNNING" && e.status !== "PENDING_REDRIVE") {
                 throw new Error(`${aliasName}: the rollout did not start: the pre-traffic execution ${executionArn} of ${p.stateMachineVersionArn} ended ${e.status}${e.error ? ` with error ${e.error}` : ""}${e.cause ? `: ${e.cause}` : ""}. No traffic was moved; fix the version and publish a new one.`);
             }
+            if (cancelled) {
+                throw new Error(`${aliasName}: the deployment was cancelled while the pre-traffic execution ${executionArn} ran (still ${e.status || "RUNNING"}); no traffic was moved. Run up again.`);
+            }
             if (Date.now() >= deadline) {
                 throw new Error(`${aliasName}: the rollout did not start: the pre-traffic execution ${executionArn} did not finish within deploymentPreference.preTrafficExecution.timeoutSeconds (${pre.timeoutSeconds} s); it is still ${e.status || "RUNNING"}, and no traffic was moved. Raise timeoutSeconds, or make the execution finish sooner.`);
             }
@@ -159,6 +175,7 @@ function withCause(error: Error, cause: unknown): Error {
 export async function runRollout(req: RolloutRequest): Promise<LiveAlias> {
     const { region, aliasArn, aliasName, preference: p, description } = req;
     const target = p.stateMachineVersionArn;
+    refuseWhenCancelled(aliasName);
     let live = req.live;
     const position = positionOf(live.routingConfiguration, target, req.recorded?.routing, req.recorded?.marker);
     const interrupt = new Interrupt();

@@ -51,7 +51,7 @@ export function scratchProject(program: string, prefix = "sfn-alias-"): string {
 /** The environment that points the SDK at the endpoint, with test credentials (and none of the host's). */
 export function endpointEnv(url: string): NodeJS.ProcessEnv {
     return {
-        AWS_ENDPOINT_URL_SFN: url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test",
+        AWS_ENDPOINT_URL_SFN: url, AWS_ENDPOINT_URL_CLOUDWATCH: url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test",
         AWS_SESSION_TOKEN: "", AWS_PROFILE: "", PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",
     };
@@ -79,6 +79,12 @@ export interface AliasSpec {
     descriptionFromSecretConfig?: boolean;
     /** Resources declared earlier whose steps this one's waits for. */
     dependsOn?: string[];
+    /** The explicit provider (a `providers` entry of the program's config) of a plugin.StateMachineAlias. */
+    provider?: string;
+    /** An alias ARN to import (the `import` resource option). */
+    import?: string;
+    /** A resource declared earlier whose ARN this one's description names (unknown until it is created). */
+    descriptionFrom?: string;
 }
 
 /** A scratch project running ALIASES_PROGRAM against an endpoint. */

@@ -6,10 +6,17 @@
 //     secretDescription: wrap args.description in pulumi.secret;
 //     descriptionFromSecretConfig: the description is the secret config value `secretDescription`.
 //     dependsOn: resource names declared earlier in the list (the engine runs their steps first).
+//     provider: the resource name of an explicit provider (plugin only), from `providers`;
+//     import: an alias ARN to import (the `import` option);
+//     descriptionFrom: a resource declared earlier whose ARN the description names (unknown in the preview
+//       of its create).
+//   vehicle: "dynamic" (the dynamic StateMachineAlias, the default) or "plugin" (plugin.StateMachineAlias,
+//     through the provider plugin the project's Pulumi.yaml names).
+//   providers: JSON list of { resource, args }: explicit plugin.Provider resources.
 // No stack outputs: a failed alias must not leave the stack's outputs waiting on it.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
-const { StateMachineAlias } = require("pulumi-sfn-alias");
+const sdk = require("pulumi-sfn-alias");
 
 const MARKERS = { "__NaN__": NaN, "__Infinity__": Infinity, "__-Infinity__": -Infinity, "__undefined__": undefined };
 
@@ -25,11 +32,17 @@ function decode(v) {
 }
 
 const config = new pulumi.Config();
+const StateMachineAlias = config.get("vehicle") === "plugin" ? sdk.plugin.StateMachineAlias : sdk.StateMachineAlias;
+const providers = {};
+for (const spec of JSON.parse(config.get("providers") || "[]")) providers[spec.resource] = new sdk.plugin.Provider(spec.resource, decode(spec.args));
 const made = {};
 for (const spec of JSON.parse(config.get("aliases") || "[]")) {
     const args = decode(spec.args);
     if (spec.secretDescription) args.description = pulumi.secret(args.description);
     if (spec.descriptionFromSecretConfig) args.description = config.requireSecret("secretDescription");
+    if (spec.descriptionFrom) args.description = made[spec.descriptionFrom].arn.apply((arn) => `after ${arn.split(":").pop()}`);
     const opts = spec.dependsOn ? { dependsOn: spec.dependsOn.map((n) => made[n]) } : {};
+    if (spec.provider) opts.provider = providers[spec.provider];
+    if (spec.import) opts.import = spec.import;
     made[spec.resource] = new StateMachineAlias(spec.resource, args, opts);
 }
