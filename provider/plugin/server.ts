@@ -232,9 +232,9 @@ function handlers(settings: Settings) {
             settings.engineAddress = req.getEngineAddress() || settings.engineAddress;
             const resp = new provproto.ProviderHandshakeResponse();
             resp.setAcceptSecrets(true);
-            resp.setAcceptResources(true);
-            resp.setAcceptOutputs(false);
-            resp.setSupportsAutonamingConfiguration(true);
+            resp.setAcceptResources?.(true);
+            resp.setAcceptOutputs?.(false);
+            resp.setSupportsAutonamingConfiguration?.(true); // a later field than the others
             return resp;
         }),
 
