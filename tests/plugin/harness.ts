@@ -7,7 +7,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { createRequire } from "module";
-import { readPluginPort } from "../../tools/pulumi-local/plugin";
+import { interruptThenKill, readPluginPort } from "../../tools/pulumi-local/plugin";
 import { ROOT } from "../support/world";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -70,12 +70,7 @@ export async function startPlugin(engineAddress: string, env: NodeJS.ProcessEnv,
     const call = (method: string, req: any) => new Promise<any>((resolve, reject) => client[method](req, (e: any, r: any) => (e ? reject(e) : resolve(r))));
     const stop = async () => {
         client.close();
-        if (child.exitCode === null && child.signalCode === null) {
-            const exited = new Promise((r) => child.once("exit", r));
-            child.kill("SIGINT");
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-            if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-        }
+        await interruptThenKill(child);
     };
     return { client, child, output, call, stop };
 }

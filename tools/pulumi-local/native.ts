@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { CheckResult, DiffResult, initFailureOf, ProviderError, readPluginPort, ResourcePlugin, WATCHDOG } from "./plugin";
+import { CheckResult, DiffResult, initFailureOf, interruptThenKill, ProviderError, readPluginPort, ResourcePlugin, WATCHDOG } from "./plugin";
 import { emptyproto, grpc, provproto, provrpc, structproto, yaml } from "./pulumi-modules";
 import { containsUnknown, markSecret, PropertyMap, secretKeys, SECRET_SIG, SIG_KEY, unwrapSecrets } from "./values";
 
@@ -76,12 +76,7 @@ export interface SpawnedPlugin {
 
 /** Ends a spawned plugin nothing connected to (no RPC was sent, so no Cancel): SIGINT, 5 s, SIGKILL. */
 export async function discardSpawned(sp: SpawnedPlugin): Promise<void> {
-    const child = sp.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGINT");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await interruptThenKill(sp.child);
 }
 
 export interface LogMessage {
@@ -471,12 +466,7 @@ export class NativeProviderPlugin implements ResourcePlugin {
                     ]);
                 }
                 this.client.close();
-                if (this.child.exitCode === null && this.child.signalCode === null) {
-                    const exited = new Promise((r) => this.child.once("exit", r));
-                    this.child.kill("SIGINT");
-                    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-                    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-                }
+                await interruptThenKill(this.child);
             })();
         }
         return this.stopped;

@@ -127,6 +127,20 @@ export function readPluginPort(
     });
 }
 
+/**
+ * As the engine closes a plugin it executed itself (sdk/go/common/resource/plugin/plugin.go, `kill`): SIGINT
+ * first (cmdutil.InterruptChildren, to the plugin's own process group: RegisterProcessGroup starts it with
+ * Setpgid), up to 5 s to exit, then SIGKILL. Nothing when it has exited already.
+ */
+export async function interruptThenKill(child: ChildProcess): Promise<void> {
+    const running = () => child.exitCode === null && child.signalCode === null;
+    if (!running()) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGINT");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (running()) child.kill("SIGKILL");
+}
+
 export class DynamicProviderPlugin implements ResourcePlugin {
     readonly native = false;
     private constructor(
@@ -258,18 +272,8 @@ export class DynamicProviderPlugin implements ResourcePlugin {
         await this.call("delete", req);
     }
 
-    /**
-     * As the engine closes a plugin (sdk/go/common/resource/plugin/plugin.go, `kill`): SIGINT first
-     * (cmdutil.InterruptChildren, to the plugin's own process group: RegisterProcessGroup starts it with
-     * Setpgid), up to 5 s to exit, then SIGKILL.
-     */
     async stop(): Promise<void> {
         this.client.close();
-        if (this.child.exitCode === null && this.child.signalCode === null) {
-            const exited = new Promise((r) => this.child.once("exit", r));
-            this.child.kill("SIGINT");
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-            if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-        }
+        await interruptThenKill(this.child);
     }
 }
